@@ -1,0 +1,3 @@
+from audiocast.cli import main
+
+main()
