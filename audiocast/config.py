@@ -96,15 +96,20 @@ class Config:
         return -16.0 if self.audio.channels == 2 else -19.0
 
     def with_overrides(self, **sections: dict[str, Any]) -> "Config":
-        """A copy with some fields replaced, e.g. ``with_overrides(podcast={"base_url": u})``.
+        """A validated copy with some fields replaced, e.g. ``with_overrides(podcast={"base_url": u})``.
 
-        ``None`` values are ignored so CLI options that were not given change nothing.
+        ``None`` values are ignored so CLI options that were not given change nothing;
+        given values get the same checks as the file's.
         """
         cfg = self
         for name, values in sections.items():
             values = {k: v for k, v in values.items() if v is not None}
             if values:
                 cfg = dataclasses.replace(cfg, **{name: dataclasses.replace(getattr(cfg, name), **values)})
+        if cfg is not self:
+            problems = _semantic_problems({"audio": cfg.audio, "podcast": cfg.podcast, "pauses": cfg.pauses})
+            if problems:
+                raise ConfigError("invalid option: " + "; ".join(problems))
         return cfg
 
 

@@ -1,0 +1,49 @@
+# Two commands on a fresh Debian/Ubuntu machine:
+#   make demo   install what is missing, then build seeds/ into out/
+#   make test   install what is missing, then run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# espeak-ng: the default offline voices (pyttsx3 drives libespeak-ng); ffmpeg: decoding, encoding, measuring.
+SYSTEM_PACKAGES := espeak-ng ffmpeg
+# gpodder provides `gpo`, the real podcast client the feed test subscribes with.
+TEST_PACKAGES   := gpodder
+
+.PHONY: demo test bench setup setup-test system system-test clean
+
+demo: setup
+	$(BIN)/audiocast build seeds/
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+bench: setup-test
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/voices.py
+	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/html.py
+
+setup: system $(VENV)/.installed
+setup-test: system system-test $(VENV)/.installed-test
+
+system:
+	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg"
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
+
+system-test:
+	@sh .ci/apt-install.sh "gpo:gpodder"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e '.[test,piper]'
+	@touch $(VENV)/.installed $@
+
+clean:
+	rm -rf $(VENV) out/*.mp3 out/*.vtt out/*.srt out/*.json out/*.xml out/*.jpg out/*.png out/.audiocast

@@ -1,0 +1,176 @@
+"""The command line: parse options, load config, call the pipeline. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from audiocast import __version__
+from audiocast.config import Config, find_config, load_config
+from audiocast.errors import AudiocastError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="audiocast")
+def main() -> None:
+    """Turn written articles into a podcast audio edition, offline.
+
+    \b
+    Examples:
+      audiocast build seeds/                 build every article into out/
+      audiocast script seeds/article.txt     show how an article was understood
+      audiocast voices                       list engines, voices and casts
+      audiocast check out/                   validate the built episodes and feed
+    """
+
+
+def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
+    return load_config(config_file if config_file else find_config(sources))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder for episodes, sidecars and feed.xml.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Config file (default: audiocast.toml in the source folder, then the working directory).")
+@click.option("--base-url", help="Public URL where OUT will be served (enclosure and feed links).")
+@click.option("--cast", "cast_name", help="Voice cast to use, e.g. default or natural (see `audiocast voices`).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Synthesis worker processes [default: CPU count].")
+@click.option("--bitrate", type=int, help="MP3 bitrate in kbps [default: 64].")
+@click.option("--strict", is_flag=True, help="Treat warnings (no author, no quotes found...) as errors.")
+@click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary line.")
+def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet) -> None:
+    """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
+
+    Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
+    and chapter files, and OUT/feed.xml lists every episode ever built there.
+
+    \b
+    Examples:
+      audiocast build seeds/
+      audiocast build seeds/ -o public/ --base-url https://example.com/podcast/
+      audiocast build --cast natural seeds/article.md
+    """
+    from audiocast.pipeline import BuildOptions, build as run_build
+
+    sources = sources or (Path("seeds"),)
+    config = _config(sources, config_file).with_overrides(
+        podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name})
+    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force)
+    progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    report = run_build(list(sources), out_dir, config, options, progress=progress)
+    lines = report.summary().splitlines()
+    if quiet:
+        lines = [line for line in lines[:-1] if line.startswith("FAILED")] + lines[-1:]
+    click.echo("\n".join(lines))
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
+@click.option("--cast", "cast_name", help="Voice cast used to show voices.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def script(file, as_json, cast_name, config_file) -> None:
+    """Show how FILE was understood: narration, quotes, speakers and voices.
+
+    \b
+    Examples:
+      audiocast script seeds/all-of-us-strangers.txt
+      audiocast script --json seeds/all-of-us-strangers.txt | jq '.segments[] | select(.kind=="quote")'
+    """
+    from audiocast.pipeline import BuildOptions, understand
+
+    config = _config((file,), config_file)
+    article, script_, casting, _library, _memory = understand(
+        file, config, BuildOptions(cast=cast_name), memory_path=Path("out") / ".audiocast" / "cast-memory.json")
+    segments = [
+        {"kind": s.kind, "speaker": s.speaker, "voice": casting.voice_for(s.speaker).name, "text": s.text}
+        for s in script_.segments
+    ]
+    if as_json:
+        click.echo(json.dumps({"title": article.title, "author": article.author, "segments": segments},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{article.title}\nby {article.author or '(no author found)'}\n")
+    for seg in segments:
+        who = f"{seg['speaker']} [{seg['voice']}]" if seg["kind"] == "quote" else f"narrator [{seg['voice']}]"
+        click.echo(f"{who}: {seg['text']}")
+    quotes = [s for s in segments if s["kind"] == "quote"]
+    click.echo(f"\n{len(segments)} segments, {len(quotes)} quotes, {len({q['speaker'] for q in quotes})} speakers")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--say", "text", help="Text to audition.")
+@click.option("--voice", "profile_name", help="Voice profile to audition (see the list).")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("sample.mp3"),
+              show_default=True, help="Where to write the audition MP3.")
+def voices(text, profile_name, out_file) -> None:
+    """List engines (available or why not), voice profiles and casts, or audition a voice.
+
+    \b
+    Examples:
+      audiocast voices
+      audiocast voices --say "Hello from audiocast" --voice narrator -o sample.mp3
+    """
+    from audiocast.voices import load_voice_library
+
+    library = load_voice_library()
+    if text is None and profile_name is None:
+        from audiocast.synth import describe_voices
+
+        click.echo(describe_voices(library))
+        return
+    if not text or not profile_name:
+        raise click.UsageError("--say and --voice go together")
+    if profile_name not in library.profiles:
+        raise AudiocastError(f"unknown voice profile '{profile_name}' (known: {', '.join(sorted(library.profiles))})")
+    import tempfile
+
+    from audiocast.fsutil import atomic_path
+    from audiocast.stitch import encode_mp3
+    from audiocast.synth import audition
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "say.wav"
+        audition(text, library.profiles[profile_name], library.lexicon, wav)
+        with atomic_path(out_file, suffix=".mp3") as tmp_mp3:
+            encode_mp3(wav, tmp_mp3)
+    click.echo(f"wrote {out_file}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("out_dir", required=False, default=Path("out"), type=click.Path(file_okay=False, path_type=Path))
+def check(out_dir) -> None:
+    """Validate built output in OUT_DIR (default out/) against podcast and audio standards.
+
+    Checks the feed's required tags, enclosures, dates, durations, chapters in
+    every format, ID3 version and CTOC, CBR/Info header, sample rate, loudness,
+    cover art and transcripts. Exits non-zero on any error.
+
+    \b
+    Example:
+      audiocast check out/
+    """
+    from audiocast.check import check_output
+
+    if not out_dir.is_dir():
+        raise AudiocastError("no such output folder", out_dir)
+    report = check_output(out_dir)
+    click.echo(report.render())
+    if not report.ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,296 @@
+"""Runs the stages for every article: the one place that knows the whole order.
+
+Path → Article → Script → Casting → Lines → Clips → EpisodeAudio → tagged MP3 + sidecars → Episode → feed
+
+One bad article fails alone (its error is reported, the others are built); the
+feed, the episode state and the cast memory are written once at the end, each
+atomically, so a failed build leaves earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from audiocast import __version__
+from audiocast.config import Config
+from audiocast.errors import AudiocastError
+from audiocast.model import Article, Casting, Episode, Script
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, beyond the config file."""
+
+    cast: Optional[str] = None  # overrides config.audio.cast
+    jobs: Optional[int] = None  # synthesis worker processes (None: CPU count)
+    strict: bool = False  # warnings fail the article
+    force: bool = False  # rebuild episodes even when nothing changed
+    cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
+    voices_dir: Optional[Path] = None  # voice library (None: the shipped voices/)
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What happened to one source file."""
+
+    source: Path
+    episode: Optional[Episode] = None
+    error: Optional[str] = None
+    warnings: tuple[str, ...] = ()
+    synthesized: int = 0
+    cached: int = 0
+    skipped: bool = False  # up to date: nothing rebuilt
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """The outcome of a build: one result per article and the feed written."""
+
+    results: tuple[ArticleResult, ...]
+    feed: Optional[Path]
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[ArticleResult, ...]:
+        return tuple(r for r in self.results if r.error)
+
+    def summary(self) -> str:
+        """A readable build summary (one line per article, then totals)."""
+        lines = []
+        for r in self.results:
+            if r.error:
+                lines.append(f"FAILED  {r.error}")
+                continue
+            ep = r.episode
+            assert ep is not None
+            mins, secs = divmod(round(ep.duration_ms / 1000), 60)
+            if r.skipped:
+                what = "up to date, nothing synthesised"
+            elif r.synthesized == 0:
+                what = f"rebuilt, nothing synthesised ({r.cached} clips from cache)"
+            else:
+                what = f"{r.synthesized} clips synthesised, {r.cached} from cache"
+            lines.append(
+                f"built   {ep.mp3_name}  {mins}:{secs:02d}  {len(ep.chapters)} chapters  "
+                f"{len(ep.speakers)} speakers  {what}  [{r.seconds:.1f}s]"
+            )
+            lines.extend(f"  warning: {w}" for w in r.warnings)
+        synth = sum(r.synthesized for r in self.results)
+        ok = len(self.results) - len(self.failed)
+        tail = f"{ok} episode(s) built, {len(self.failed)} failed, {synth} clips synthesised in {self.seconds:.1f}s"
+        if self.feed:
+            tail += f"; feed: {self.feed}"
+        lines.append(tail)
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- understanding
+def understand(path: Path, config: Config, options: BuildOptions, memory_path: Optional[Path] = None):
+    """Read, segment and cast one article: (article, script, casting, library, cast memory)."""
+    from audiocast.cast import cast_script, load_memory
+    from audiocast.readers import read_article
+    from audiocast.segment import segment_article
+    from audiocast.voices import load_voice_library
+
+    library = load_voice_library(options.voices_dir)
+    cast = library.cast(options.cast or config.audio.cast)
+    article = read_article(path)
+    script = segment_article(article)
+    memory = load_memory(memory_path) if memory_path else load_memory(None)
+    casting, memory = cast_script(script, cast, memory)
+    return article, script, casting, library, memory
+
+
+# --------------------------------------------------------------------------- building
+def build(sources: Sequence[Path], out_dir: Path, config: Config, options: BuildOptions = BuildOptions(),
+          progress: Progress = lambda _msg: None) -> BuildReport:
+    """Build every article in ``sources`` into ``out_dir`` and write the feed."""
+    from audiocast.cast import load_memory, save_memory
+    from audiocast.readers import find_articles
+    from audiocast.state import load_state, save_state
+    from audiocast.voices import load_voice_library
+
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = find_articles(sources)
+    library = load_voice_library(options.voices_dir)
+    cast = library.cast(options.cast or config.audio.cast)
+    _require_engines(cast, library)
+
+    episodes = load_state(out_dir)
+    memory_path = out_dir / ".audiocast" / "cast-memory.json"
+    memory = load_memory(memory_path)
+    cover = _ensure_cover(config, out_dir)
+
+    results: list[ArticleResult] = []
+    for path in paths:
+        progress(f"reading {path}")
+        t0 = time.perf_counter()
+        try:
+            result, memory = _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress)
+        except AudiocastError as exc:
+            result = ArticleResult(source=path, error=exc.format_message())
+        results.append(replace(result, seconds=time.perf_counter() - t0))
+        if result.episode is not None:
+            from audiocast.state import merge_episode
+
+            episodes = merge_episode(episodes, result.episode)
+            result = replace(results[-1], episode=next(e for e in episodes if e.slug == result.episode.slug))
+            results[-1] = result
+
+    feed_path = None
+    if any(r.episode for r in results) or episodes:
+        from audiocast.feed import write_feed
+
+        save_memory(memory_path, memory)
+        save_state(out_dir, episodes)
+        feed_path = write_feed(episodes, config, out_dir)
+    return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
+
+
+def _require_engines(cast, library) -> None:
+    from audiocast.engines import get_engine
+    from audiocast.errors import EngineError
+
+    engines = {p.engine for p in cast.profiles(library)} if hasattr(cast, "profiles") else set()
+    for name in sorted(engines):
+        ok, why = get_engine(name).available()
+        if not ok:
+            raise EngineError(f"the '{cast.name}' cast needs the {name} engine, which is not available: {why}")
+
+
+def _ensure_cover(config: Config, out_dir: Path) -> Path:
+    """The podcast cover in ``out_dir``: the configured image, or one generated from the title."""
+    from audiocast.cover import ensure_cover
+
+    return ensure_cover(config, out_dir)
+
+
+def content_hash(article: Article, config: Config, casting: Casting, extra: str = "") -> str:
+    """A hash of everything that changes an episode's bytes, to skip unchanged rebuilds."""
+    payload = json.dumps(
+        {
+            "version": __version__,
+            "article": repr((article.title, article.author, article.sections, article.date, article.description)),
+            "config": repr((config.audio, config.pauses, config.podcast)),
+            "casting": repr(casting),
+            "extra": extra,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool:
+    if previous is None or previous.content_hash != digest:
+        return False
+    mp3 = out_dir / previous.mp3_name
+    names = [previous.mp3_name] + [name for name, _ in previous.transcripts]
+    if previous.chapters_json:
+        names.append(previous.chapters_json)
+    return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
+
+
+def _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress):
+    from audiocast.cast import cast_script
+    from audiocast.chapters import write_chapters_file
+    from audiocast.production import lines_for, produce
+    from audiocast.readers import read_article
+    from audiocast.segment import segment_article
+    from audiocast.stitch import stitch
+    from audiocast.synth import synthesize
+    from audiocast.tags import TagSet, write_tags
+    from audiocast.transcript import write_transcripts
+
+    article = read_article(path)
+    script = segment_article(article)
+    warnings = _warnings(article, script)
+    if options.strict and warnings:
+        raise AudiocastError(f"{warnings[0]} (--strict)", path)
+    casting, memory = cast_script(script, cast, memory)
+    previous = next((e for e in episodes if e.slug == article.slug), None)
+    digest = content_hash(article, config, casting, extra=_library_fingerprint(library))
+    if not options.force and _up_to_date(previous, digest, out_dir):
+        progress(f"{path}: up to date")
+        return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
+
+    produced = produce(script, config)
+    lines = lines_for(produced, casting)
+    progress(f"{path}: synthesising {len(lines)} sentences")
+    clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir)
+    synthesized = sum(1 for c in clips if not c.cached)
+
+    mp3_name = f"{article.slug}.mp3"
+    fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
+    os.close(fd)
+    tmp_mp3 = Path(tmp)
+    try:
+        progress(f"{path}: stitching")
+        audio = stitch(produced, lines, clips, config, tmp_mp3)
+        pub_date = article.date or (previous.first_published if previous and previous.first_published else None) \
+            or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        description = article.description or _describe(article)
+        from audiocast.cover import cover_bytes
+
+        cover_data, cover_mime = cover_bytes(cover)
+        write_tags(tmp_mp3, TagSet(
+            title=article.title, artist=article.author or config.podcast.author, album=config.podcast.title,
+            date=pub_date, comment=description, cover=cover_data, cover_mime=cover_mime,
+            length_ms=audio.duration_ms, chapters=audio.chapters, language=config.podcast.language,
+            url=config.podcast.link,
+        ))
+        transcripts = write_transcripts(audio.cues, out_dir, article.slug)
+        chapters_json = write_chapters_file(audio.chapters, out_dir, article.slug)
+        os.chmod(tmp_mp3, 0o644)
+        os.replace(tmp_mp3, out_dir / mp3_name)
+    finally:
+        if tmp_mp3.exists():
+            tmp_mp3.unlink()
+    episode = Episode(
+        slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
+        description=description, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
+        size_bytes=(out_dir / mp3_name).stat().st_size, duration_ms=audio.duration_ms, chapters=audio.chapters,
+        speakers=script.speaker_names(), source=str(path), content_hash=digest,
+        first_published=previous.first_published if previous else pub_date,
+        number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
+    )
+    return ArticleResult(source=path, episode=episode, warnings=tuple(warnings), synthesized=synthesized,
+                         cached=len(clips) - synthesized), memory
+
+
+def _library_fingerprint(library) -> str:
+    fp = getattr(library, "fingerprint", None)
+    return fp() if callable(fp) else ""
+
+
+def _describe(article: Article, limit: int = 280) -> str:
+    """A description from the article's opening sentences, for feeds and tags."""
+    from audiocast.speech import split_sentences
+
+    text = ""
+    for sentence in split_sentences(" ".join(article.paragraphs[:2])):
+        if text and len(text) + len(sentence) > limit:
+            break
+        text = f"{text} {sentence}".strip()
+    return text or article.title
+
+
+def _warnings(article: Article, script: Script) -> list[str]:
+    """Things a producer would want to know about, fatal with --strict."""
+    warnings = []
+    if not article.author:
+        warnings.append(f"{article.source}: no author found (byline or front matter)")
+    if not any(seg.kind == "quote" for seg in script.segments):
+        warnings.append(f"{article.source}: no quoted speech found; the whole article is read by the narrator")
+    return warnings

@@ -1,0 +1,105 @@
+"""Time the seed build against the minimal pipeline on the same text, in the same run.
+
+Minimal pipeline (the baseline): `espeak-ng -w` of the whole article text, then one
+`ffmpeg` 64 kbps mono MP3 encode.  audiocast: `audiocast build` of the seed with the
+default cast, cold (empty clip cache, empty out/), then again with nothing changed.
+With --natural, also the Piper `natural` cast cold, as a fraction of the episode duration.
+
+Prints seconds, peak memory (max RSS of the process tree) and ratios.  Targets (issue 4):
+cold <= 1.5x baseline, unchanged rebuild <= 0.2x baseline, natural cold <= 0.5x duration.
+
+    .venv/bin/python bench/build.py [--natural] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "all-of-us-strangers.txt"
+AUDIOCAST = str(Path(sys.executable).parent / "audiocast")
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Run ``cmd``; (wall seconds, peak RSS in MiB of it and its children)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def baseline(text: str, work: Path) -> tuple[float, int]:
+    txt = work / "article.txt"
+    txt.write_text(text)
+    t1, m1 = timed(["espeak-ng", "-f", str(txt), "-w", str(work / "whole.wav")])
+    t2, m2 = timed(["ffmpeg", "-y", "-v", "error", "-i", str(work / "whole.wav"), "-ac", "1", "-ar", "44100",
+                    "-b:a", "64k", str(work / "whole.mp3")])
+    return t1 + t2, max(m1, m2)
+
+
+def duration(mp3: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-of", "json", str(mp3)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(json.loads(out)["format"]["duration"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--natural", action="store_true", help="also time the Piper natural cast cold")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median reported)")
+    args = ap.parse_args()
+    text = SEED.read_text(encoding="utf-8")
+    rows = []
+    base_t, cold_t, warm_t, nat_t = [], [], [], []
+    mems = {}
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            t, mems["baseline"] = baseline(text, work)
+            base_t.append(t)
+            src = work / "src"
+            src.mkdir()
+            shutil.copy(SEED, src)
+            env = {"XDG_CACHE_HOME": str(work / "cache")}
+            cmd = [AUDIOCAST, "build", str(src), "-o", str(work / "out"), "-q"]
+            t, mems["cold"] = timed(cmd, env)
+            cold_t.append(t)
+            t, mems["rebuild"] = timed(cmd, env)
+            warm_t.append(t)
+            episode_s = duration(work / "out" / "all-of-us-strangers.mp3")
+            if args.natural:
+                t, mems["natural"] = timed([AUDIOCAST, "build", str(src), "-o", str(work / "nat"), "-q", "--cast",
+                                            "natural"], {"XDG_CACHE_HOME": str(work / "cache2")})
+                nat_t.append(t)
+                nat_s = duration(work / "nat" / "all-of-us-strangers.mp3")
+    b = statistics.median(base_t)
+    rows.append(("baseline: espeak-ng -w + ffmpeg encode", b, 1.0, "", mems["baseline"]))
+    rows.append(("audiocast build, default cast, cold", statistics.median(cold_t), statistics.median(cold_t) / b,
+                 "<= 1.5x", mems["cold"]))
+    rows.append(("audiocast build, nothing changed", statistics.median(warm_t), statistics.median(warm_t) / b,
+                 "<= 0.2x", mems["rebuild"]))
+    print(f"seed article: {len(text.split())} words; default-cast episode {episode_s:.1f} s; "
+          f"{os.cpu_count()} CPUs; median of {args.repeat}")
+    print(f"{'measurement':45} {'seconds':>8} {'ratio':>7} {'target':>8} {'peak MiB':>9}")
+    for name, t, ratio, target, mem in rows:
+        print(f"{name:45} {t:8.2f} {ratio:6.2f}x {target:>8} {mem:9d}")
+    if args.natural:
+        n = statistics.median(nat_t)
+        print(f"{'audiocast build, natural cast, cold':45} {n:8.2f} {n / nat_s:6.2f}D {'<= 0.5D':>8} "
+              f"{mems['natural']:9d}   (D = episode duration {nat_s:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Shared fixtures: an isolated clip cache and one real end-to-end build of seeds/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Every test gets the session's private clip cache, never the user's real one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, check: bool = True):
+    """Run the installed `audiocast` console script as a user would."""
+    exe = Path(sys.executable).parent / "audiocast"
+    proc = subprocess.run([str(exe), *args], cwd=cwd or ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"audiocast {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """One real build of seeds/ with the default cast (pyttsx3 + espeak-ng): (out_dir, completed process)."""
+    base = tmp_path_factory.mktemp("seed-build")
+    out = base / "out"
+    env = {"XDG_CACHE_HOME": str(base / "cache")}
+    proc = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", "http://127.0.0.1:8000/", env=env)
+    return out, proc, env

@@ -1,0 +1,116 @@
+"""End to end: `audiocast build seeds/` with the real engine, checked the way players and apps see it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+from conftest import SEEDS
+
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
+      "atom": "http://www.w3.org/2005/Atom"}
+
+
+def ffprobe(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json",
+                          str(path)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def seed_slugs():
+    return sorted(p.stem for p in SEEDS.iterdir() if p.suffix in {".txt", ".md", ".html"})
+
+
+def test_build_writes_an_episode_per_seed_and_a_feed(seed_build):
+    out, proc, _ = seed_build
+    assert (out / "feed.xml").is_file()
+    for slug in seed_slugs():
+        assert (out / f"{slug}.mp3").stat().st_size > 50_000, slug
+        for suffix in (".vtt", ".srt", ".transcript.json", ".chapters.json"):
+            assert (out / f"{slug}{suffix}").is_file(), slug + suffix
+    assert "3 episode(s) built" in proc.stdout or f"{len(seed_slugs())} episode(s) built" in proc.stdout
+
+
+@pytest.mark.parametrize("slug", seed_slugs())
+def test_episode_is_cbr_mono_44k_with_ordered_contiguous_chapters(seed_build, slug):
+    out, _, _ = seed_build
+    info = ffprobe(out / f"{slug}.mp3")
+    stream = info["streams"][0]
+    assert info["format"]["format_name"] == "mp3"
+    assert stream["sample_rate"] == "44100" and stream["channels"] == 1
+    assert int(stream["bit_rate"]) == 64000
+    duration = float(info["format"]["duration"])
+    chapters = info["chapters"]
+    assert len(chapters) >= 2
+    starts = [float(c["start_time"]) for c in chapters]
+    assert starts == sorted(starts) and starts[0] == 0.0
+    for a, b in zip(chapters, chapters[1:]):
+        assert a["end_time"] == b["start_time"]
+    assert abs(float(chapters[-1]["end_time"]) - duration) < 0.1
+    assert all(c["tags"]["title"].strip() for c in chapters)
+    tags = info["format"]["tags"]
+    for key in ("title", "artist", "album", "date", "comment"):
+        assert tags.get(key), key
+
+
+def test_seed_article_has_three_chapters_and_an_opening_announcement(seed_build):
+    out, _, _ = seed_build
+    chapters = ffprobe(out / "all-of-us-strangers.mp3")["chapters"]
+    assert len(chapters) >= 3
+    cues = json.loads((out / "all-of-us-strangers.transcript.json").read_text())["segments"]
+    opening = " ".join(c["body"] for c in cues if c["startTime"] < float(chapters[0]["end_time"]))
+    assert "All of Us Strangers" in opening and "Emell Adolphus" in opening
+
+
+def test_feed_parses_and_matches_the_files(seed_build):
+    out, _, _ = seed_build
+    raw = (out / "feed.xml").read_bytes()
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert len(parsed.entries) == len(seed_slugs())
+    pp = podcastparser.parse("http://127.0.0.1:8000/feed.xml", __import__("io").BytesIO(raw))
+    for ep in pp["episodes"]:
+        enclosure = ep["enclosures"][0]
+        name = enclosure["url"].rsplit("/", 1)[-1]
+        assert enclosure["url"].startswith("http://127.0.0.1:8000/")
+        assert enclosure["file_size"] == (out / name).stat().st_size
+        assert enclosure["mime_type"] == "audio/mpeg"
+        duration = float(ffprobe(out / name)["format"]["duration"])
+        assert abs(ep["total_time"] - duration) <= 1
+    root = etree.fromstring(raw)
+    assert root.find("channel/itunes:explicit", NS).text in ("true", "false")
+    assert root.find("channel/atom:link[@rel='self']", NS) is not None
+    for item in root.iterfind("channel/item"):
+        assert item.find("podcast:chapters", NS).get("type") == "application/json+chapters"
+        assert item.find("podcast:transcript[@type='text/vtt']", NS) is not None
+
+
+def test_transcript_names_the_speakers(seed_build):
+    out, _, _ = seed_build
+    vtt = (out / "all-of-us-strangers.vtt").read_text()
+    assert vtt.startswith("WEBVTT")
+    for name in ("Andrew Haigh", "Graham Broadbent", "Vanity Fair", "Narrator"):
+        assert f"<v {name}>" in vtt
+
+
+def test_rebuild_with_nothing_changed_synthesises_nothing(seed_build):
+    from conftest import run_cli
+
+    out, _, env = seed_build
+    before = {p.name: p.read_bytes() for p in out.glob("*.mp3")}
+    proc = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", "http://127.0.0.1:8000/", env=env)
+    assert " 0 clips synthesised" in proc.stdout
+    assert {p.name: p.read_bytes() for p in out.glob("*.mp3")} == before
+
+
+def test_check_passes_on_a_fresh_build(seed_build):
+    from conftest import run_cli
+
+    out, _, env = seed_build
+    proc = run_cli("check", str(out), env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
