@@ -1,0 +1,324 @@
+"""Clean-up shared by every reader: bylines, boilerplate, and building the Article.
+
+A listener should hear the article, not the page furniture around it: read-time
+badges, share buttons, newsletter prompts, photo credits, "Related:" links and
+the link lists that follow "Read These Next".  The patterns here are general
+(they describe kinds of furniture, not one site's wording) and only ever drop
+short lines, so a real paragraph that merely mentions a newsletter survives.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from audiocast.errors import ReadError
+from audiocast.model import Article, Section
+
+# --------------------------------------------------------------------------- text helpers
+
+_WS = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space and strip."""
+    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+def slugify(text: str) -> str:
+    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "article"
+
+
+def _key(text: str) -> str:
+    """A loose comparison key: letters and digits only, lowercase."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+# --------------------------------------------------------------------------- bylines
+
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:de|da|del|der|di|du|van|von|la|le|bin|al|el|dos|das)(?=\s))"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}"
+_NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b)\s*{_NAME})*"
+_READ_TIME = re.compile(
+    r"(?:\bread(?:ing)?\s*time\s*:?\s*(?:\d+\s*(?:-\s*\d+\s*)?)?(?:min(?:ute)?s?\.?|m)?\b\.?"
+    r"|\b\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s+read\b\.?)",
+    re.I,
+)
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE = re.compile(
+    rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?",
+    re.I,
+)
+_BY = re.compile(rf"^(?i:(?:(?:written|words|story|text|reporting)\s+)?by\s*:?)\s+({_NAMES})$")
+_BARE = re.compile(rf"^({_NAMES})$")
+_SEPARATORS = re.compile(r"\s*(?:[|•·]|—|–|\bon\b|\bupdated\b|\bpublished\b)\s*", re.I)
+
+
+def parse_byline(line: str) -> Optional[str]:
+    """The author named by a byline line, or None if ``line`` is not a byline.
+
+    Accepts "by Jane Doe", "By Jane Doe | March 3, 2024", "Jane Doe READ TIME: 2 MIN.",
+    "Jane Doe · 5 min read".  A bare name counts only next to a read time or a date,
+    so a one-line subtitle is not mistaken for an author.
+    """
+    text = collapse(line)
+    if not text or len(text) > 160:
+        return None
+    without_markers = _DATE.sub(" ", _READ_TIME.sub(" ", text))
+    marker = without_markers != text  # the line held a read time or a date
+    parts = [p for p in _SEPARATORS.split(collapse(without_markers)) if p and p.strip(" ,.")]
+    if not parts:
+        return None
+    head = parts[0].strip(" ,;")
+    rest_ok = all(len(p.strip(" ,.;")) <= 2 for p in parts[1:])
+    by = _BY.match(head)
+    if by and (rest_ok or marker or len(parts) <= 3):
+        return by.group(1).strip()
+    bare = _BARE.match(head)
+    if bare and (marker or len(parts) > 1) and rest_ok:
+        return bare.group(1).strip()
+    return None
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+_SHORT = 200  # a line longer than this is prose, never furniture
+
+_BOILERPLATE = [re.compile(p, re.I) for p in (
+    r"^(?:advertisement|advertising|sponsored(?: content)?|story continues below(?: advertisement)?|ad)\.?$",
+    r"^(?:share|tweet|email|print|save|comment|comments|copy link|pin it|whatsapp|facebook|twitter|linkedin|reddit)"
+    r"(?:\s*[|•·,/]\s*(?:share|tweet|email|print|save|comment|comments|copy link|pin it|whatsapp|facebook|twitter|linkedin|reddit))*$",
+    r"^share(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page|link))?(?:\s+(?:on|via|with)\s+[\w ]{1,30})?\W*$",
+    r"^(?:sign up|subscribe|register|join)\b.{0,120}\b(?:newsletter|inbox|updates|mailing list|alerts)\b.*$",
+    r"^(?:get|receive|want)\b.{0,80}\b(?:newsletter|in your inbox|delivered to your inbox)\b.*$",
+    r"^.{0,60}\bnewsletter\b.{0,60}(?:sign up|subscribe|signup|here|now|today)\W*$",
+    r"^(?:follow\s+(?:us|me|[\w .]{1,30}?)\s+(?:on|at)\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
+    r"|bluesky|mastodon|youtube)\b|like us on facebook|follow\s+@\w+).*$",
+    r"^(?:\(\s*)?(?:photo|photograph|image|picture|illustration|video|graphic)s?\s*(?:credits?)?\s*(?::|©).*$",
+    r"^(?:\(\s*)?(?:(?:top|main|lead|header)\s+)?(?:photo|photograph|image|picture|illustration|video|graphic)s?"
+    r"\s+(?:by|courtesy of|via)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s*[/,;|]\s*[^.!?]{0,50})?\)?\.?$",
+    r"^(?:\(\s*)?(?:credit|courtesy|source)\s*:.*$",
+    r"^.{0,80}/\s*(?:getty images|ap|afp|reuters|shutterstock|alamy|epa|istock)\)?\.?$",
+    r"^(?:click|tap)\s+(?:here|on|the|this|to|for|below|above)\b.{0,150}$",
+    r"^(?:©|\(c\)\s*\d|copyright\s*(?:©|\(c\)|\d{4}|by\b)).*$",
+    r"^.{0,80}\ball rights reserved\b.*$",
+    r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen)\s*:.*$",
+    r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
+    r"^loading(?: comments)?\W*$",
+    r"^(?:read time|reading time)\b.*$",
+)]
+
+_DATELINE = re.compile(r"^(?:posted|published|updated|last updated|first published)\b\s*(?:on|at)?\s*:?", re.I)
+_AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
+_CUT_MARKERS = re.compile(
+    r"^(?:read these next|read next|up next|what to read next|related(?: articles?| stories| posts| content| reading| coverage)?"
+    r"|more (?:from|on|in|stories|like this|to read)\b.*|recommended(?: for you| stories| reading)?|you (?:might|may) also like"
+    r"|most (?:popular|read|viewed)|trending(?: now| stories)?|popular (?:now|stories)|comments?|leave a (?:comment|reply)"
+    r"|join the conversation|featured slide shows?|related videos?|keep reading|further reading)\W*$",
+    re.I,
+)
+_INLINE_CREDIT = re.compile(
+    r"\s*\((?:photos?|images?|pictured|credit|illustration)\b[^()]{0,120}\)|\s*\([^()]{0,80}/\s*(?:getty images|ap|afp|reuters|shutterstock)\)",
+    re.I,
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a short line that is page furniture, not article text."""
+    text = collapse(line)
+    if not text:
+        return True
+    if len(text) > _SHORT:
+        return False
+    core = text.strip(" *_#>-–—•·|")
+    if not core:
+        return True
+    if _READ_TIME.fullmatch(core) or _READ_TIME.sub("", core).strip(" .:|") == "":
+        return True
+    dateline = _DATELINE.match(core)
+    if dateline and not _AGO.sub("", _DATE.sub("", core[dateline.end():])).strip(" ,.|·•-–—:"):
+        return True  # "Posted on April 21, 2015, at 11:29 a.m.", "Updated 3 hours ago"
+    return any(p.match(core) for p in _BOILERPLATE)
+
+
+def is_cut_marker(line: str) -> bool:
+    """True for a heading such as "Read These Next" that starts the trailing link list."""
+    text = collapse(line).strip(" *_#>:-–—•·|")
+    return len(text) <= 60 and bool(_CUT_MARKERS.match(text))
+
+
+def strip_inline_credits(text: str) -> str:
+    """Remove parenthesised photo credits inside a paragraph ("(Photo by X/Getty Images)")."""
+    return collapse(_INLINE_CREDIT.sub("", text))
+
+
+# --------------------------------------------------------------------------- building articles
+
+def clean_sections(
+    sections: Sequence[tuple[Optional[str], Sequence[str]]],
+    *,
+    title: str,
+    author: Optional[str],
+    description: Optional[str] = None,
+) -> tuple[tuple[Section, ...], Optional[str]]:
+    """Drop boilerplate, bylines, repeated titles and trailing link lists.
+
+    Returns the clean sections (empty ones removed) and the author, which a byline
+    found among the first paragraphs may supply.
+    """
+    flat: list[tuple[int, str]] = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
+    total = len(flat)
+    cut_at = total
+    for pos, (_, para) in enumerate(flat):
+        # A marker in the last part of the article ends it; earlier it is a box in the middle.
+        if is_cut_marker(para) and pos >= total * 0.6:
+            cut_at = pos
+            break
+    heading_cut = _heading_cut(sections, flat[:cut_at])
+    kept: dict[int, list[str]] = {i: [] for i in range(len(sections))}
+    skip_links = False
+    seen_text = False
+    for pos, (sec, para) in enumerate(flat[:cut_at]):
+        if heading_cut is not None and sec >= heading_cut:
+            break
+        text = strip_inline_credits(para)
+        if not text:
+            continue
+        if is_cut_marker(text):
+            skip_links = True  # a "Related" box mid-article: skip it and its short link lines
+            continue
+        if skip_links:
+            if len(text) < 120 and not re.search(r"[.!?…][\"'”’)]*$", text):
+                continue
+            skip_links = False
+        if not seen_text:
+            if _key(text) in (_key(title), _key(description or "")) or (author and _key(text) == _key(author)):
+                continue
+            if len(text) < 60 and not _DATE.sub("", text).strip(" ,.|·•-–—"):
+                continue  # a bare dateline under the title
+            found = parse_byline(text)
+            if found:
+                author = author or found
+                continue
+        if is_boilerplate(text):
+            continue
+        if author and _is_signature(text, author):
+            continue
+        seen_text = True
+        kept[sec].append(text)
+    # A trailing "by Jane Doe" signature is not spoken (whoever it names).
+    for sec in reversed(range(len(sections))):
+        while kept[sec] and len(kept[sec][-1]) < 80 and parse_byline(kept[sec][-1]) and kept[sec][-1].lower().startswith("by"):
+            kept[sec].pop()
+        if kept[sec]:
+            break
+    out = []
+    for i, (heading, _) in enumerate(sections):
+        heading = collapse(heading) if heading else None
+        if heading and (is_boilerplate(heading) or is_cut_marker(heading)):
+            heading = None
+        if kept[i]:
+            out.append(Section(heading, tuple(kept[i])))
+    return tuple(out), author
+
+
+def _heading_cut(sections: Sequence[tuple[Optional[str], Sequence[str]]], flat) -> Optional[int]:
+    """Index of the first section whose heading is a cut marker in the article's last part."""
+    seen = 0
+    total = max(1, len(flat))
+    for i, (heading, paras) in enumerate(sections):
+        if heading and is_cut_marker(heading) and seen >= total * 0.6:
+            return i
+        seen += len(paras)
+    return None
+
+
+def _is_signature(text: str, author: str) -> bool:
+    byline = parse_byline(text)
+    return bool(byline) and _key(byline) == _key(author)
+
+
+def make_article(
+    path: Path,
+    *,
+    title: str,
+    author: Optional[str],
+    sections: Sequence[tuple[Optional[str], Sequence[str]]],
+    source_format: str,
+    date: Optional[_dt.datetime] = None,
+    description: Optional[str] = None,
+    image: Optional[Path] = None,
+    quote_hints: Iterable[str] = (),
+    drop_standfirst: bool = False,
+    empty_message: str = "no body text after the title",
+) -> Article:
+    """Clean ``sections`` and build the :class:`Article`; ReadError if no body text is left.
+
+    ``drop_standfirst``: a leading paragraph equal to ``description`` is a page's teaser
+    repeated above the article (HTML), not the author's own first paragraph.
+    """
+    title = collapse(title)
+    if not title:
+        raise ReadError("no title found", path)
+    clean, author = clean_sections(sections, title=title, author=author,
+                                   description=description if drop_standfirst else None)
+    if not clean:
+        raise ReadError(empty_message, path)
+    hints = tuple(dict.fromkeys(h for h in (collapse(q) for q in quote_hints) if h))
+    return Article(
+        source=Path(path),
+        slug=slugify(Path(path).stem),
+        title=title,
+        author=clean_author(author),
+        sections=clean,
+        date=date,
+        description=collapse(description) if description else None,
+        image=image,
+        quote_hints=hints,
+        source_format=source_format,
+    )
+
+
+def clean_author(author: Optional[str]) -> Optional[str]:
+    """Tidy an author string: drop a leading "By", de-duplicate "A; A", collapse whitespace."""
+    if not author:
+        return None
+    names: list[str] = []
+    for part in re.split(r"\s*;\s*", collapse(author)):
+        part = re.sub(r"^by\s+", "", part, flags=re.I).strip(" ,|")
+        if part and _key(part) not in {_key(n) for n in names}:
+            names.append(part)
+    return ", ".join(names) or None
+
+
+def parse_date(value: object) -> Optional[_dt.datetime]:
+    """A timezone-aware datetime (UTC when none given) from a date, datetime or ISO string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        result = value
+    elif isinstance(value, _dt.date):
+        result = _dt.datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip().replace("Z", "+00:00")
+        try:
+            result = _dt.datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%a, %d %b %Y %H:%M:%S %z"):
+                try:
+                    result = _dt.datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            else:
+                return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=_dt.timezone.utc)
+    return result

@@ -1,0 +1,108 @@
+"""Reading article files as text, whatever their encoding.
+
+Order of trust: a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32), then strict
+UTF-8, then an encoding the file declares itself (HTML ``<meta charset>``),
+then charset-normalizer's best guess among legacy encodings (cp1252,
+latin-1, ...).  Binary data is refused rather than decoded into noise.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Optional
+
+from charset_normalizer import from_bytes
+
+from audiocast.errors import ReadError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# Control characters that never occur in text (tab, newlines, form feed and ESC excepted).
+_BINARY_BYTES = set(range(0, 8)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The raw bytes of ``path``; OS problems become a :class:`ReadError` naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReadError("no such file", path) from None
+    except IsADirectoryError:
+        raise ReadError("is a folder, not an article file", path) from None
+    except PermissionError:
+        raise ReadError("permission denied", path) from None
+    except OSError as exc:
+        raise ReadError(f"cannot read file ({exc.strerror or exc})", path) from None
+
+
+def decode(data: bytes, path: Path, declared: Optional[str] = None) -> str:
+    """Decode article bytes to text (newlines normalised to ``\\n``).
+
+    ``declared`` is an encoding the document names for itself (tried after UTF-8).
+    Raises :class:`ReadError` "empty file" or "not a text file".
+    """
+    if not data.strip():
+        raise ReadError("empty file", path)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _normalise(data.decode(encoding))
+            except UnicodeDecodeError:
+                raise ReadError(f"not a text file (invalid {encoding.upper()} after its byte-order mark)", path) from None
+    if _looks_binary(data):
+        raise ReadError("not a text file (binary data)", path)
+    try:
+        return _normalise(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return _normalise(data.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    guess = from_bytes(data).best()
+    if guess is None or guess.encoding is None:
+        raise ReadError("not a text file (unknown encoding)", path)
+    encoding = guess.encoding
+    # Legacy single-byte text is overwhelmingly Windows-1252 in practice; latin-1
+    # would turn its curly quotes into C1 control characters.
+    if encoding in ("latin_1", "iso8859_1", "iso8859_15"):
+        encoding = "cp1252"
+    try:
+        return _normalise(data.decode(encoding))
+    except UnicodeDecodeError:
+        return _normalise(str(guess))
+
+
+def read_text(path: Path) -> str:
+    """Read and decode a plain-text article file (see :func:`decode`)."""
+    return decode(read_bytes(path), path)
+
+
+def declared_html_charset(data: bytes) -> Optional[str]:
+    """The charset an HTML page declares in a ``<meta>`` tag near its start, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    bad = sum(1 for b in sample if b in _BINARY_BYTES)
+    return bad > max(2, len(sample) // 100)
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if "\x00" in text:
+        raise UnicodeDecodeError("utf-8", b"\x00", 0, 1, "NUL character")
+    return text

@@ -1,0 +1,210 @@
+"""HTML article pages: main-text extraction with trafilatura, metadata from the page.
+
+trafilatura finds the article among navigation, ads and comments and gives its
+structure (paragraphs, h2/h3 headings, lists, quotes).  Title, author and date
+come from the page's JSON-LD (schema.org ``NewsArticle``), then trafilatura's
+metadata (og:/twitter:/meta tags, ``<title>``).  ``<blockquote>`` and ``<q>``
+text becomes the article's quote hints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from audiocast.errors import ReadError
+from audiocast.model import Article
+from audiocast.readers import register
+from audiocast.readers.cleanup import collapse, make_article, parse_date
+from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
+
+
+@register(".html", ".htm")
+def read_html(path: Path) -> Article:
+    """Read the main article of an HTML page."""
+    data = read_bytes(path)
+    text = decode(data, path, declared=declared_html_charset(data))
+    try:
+        tree = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+    except (etree.ParserError, ValueError):
+        raise ReadError("not an HTML page (cannot be parsed)", path) from None
+    # React pages put <!-- --> between text runs; trafilatura would drop the text after them.
+    etree.strip_tags(tree, etree.Comment)
+    ld = _json_ld_article(tree)
+    hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
+    page_title = collapse(tree.findtext(".//title") or "")
+    doc = _extract(tree)
+    if doc is None or doc.body is None or not collapse(doc.text or ""):
+        raise ReadError("no article text found", path)
+    sections = _sections(doc.body)
+    if not any(paras for _, paras in sections):
+        raise ReadError("no article text found", path)
+    title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
+    if not title:
+        first_h1 = tree.xpath("//h1")
+        title = _text(first_h1[0]) if first_h1 else ""
+    if not title:
+        raise ReadError("no title found (no <title>, <h1> or og:title)", path)
+    author = _ld_author(ld.get("author")) or collapse(doc.author or "") or None
+    date = parse_date(_ld_str(ld.get("datePublished")) or doc.date)
+    description = _ld_str(ld.get("description")) or collapse(doc.description or "") or None
+    return make_article(
+        path, title=title, author=author, sections=sections, source_format="html",
+        date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
+        empty_message="no article text found",
+    )
+
+
+def _extract(tree: Any) -> Any:
+    """trafilatura's Document for the page; a second, recall-oriented pass for short pages."""
+    options = dict(with_metadata=True, include_comments=False, include_tables=True, include_images=False)
+    doc = trafilatura.bare_extraction(_copy(tree), **options)
+    if doc is None or not collapse(getattr(doc, "text", "") or ""):
+        doc = trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options)
+    return doc
+
+
+def _copy(tree: Any) -> Any:
+    # trafilatura prunes the tree it is given; keep ours intact for the second pass.
+    return lxml.html.document_fromstring(lxml.html.tostring(tree, encoding="unicode"))
+
+
+_BLOCKS = {"p", "head", "list", "quote", "table", "div"}
+_INLINE = {"hi", "ref", "lb", "span", "del", "a", "b", "i", "em", "strong"}
+
+
+def _sections(body: Any) -> list[tuple[Optional[str], list[str]]]:
+    """Trafilatura's XML body as (heading, paragraphs) sections."""
+    sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
+    _walk_blocks(body, sections)
+    return sections
+
+
+def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]]) -> None:
+    """Append the blocks under ``parent``; loose text between them becomes paragraphs too."""
+    loose: list[str] = [parent.text or ""]
+
+    def flush() -> None:
+        text = collapse("".join(loose))
+        if text:
+            sections[-1][1].append(text)
+        loose.clear()
+
+    for el in parent:
+        tag = el.tag
+        if tag in _INLINE:
+            loose.append(_text(el) if tag != "lb" else " ")
+            loose.append(el.tail or "")
+            continue
+        flush()
+        if tag == "head":
+            heading = _text(el)
+            level = (el.get("rend") or "h2").lower()
+            if heading and level in ("h2", "h3") and len(heading) <= _LONG_HEADING:
+                sections.append((heading, []))
+            elif heading:
+                sections[-1][1].append(heading)  # h1 (the title, dropped later) or h4+ lines
+        elif tag == "list":
+            items = [i for i in (_sentence(_text(item)) for item in el.iter("item")) if i]
+            if items:
+                sections[-1][1].append(" ".join(items))
+        elif tag == "table":
+            for row in el.iter("row"):
+                cells = list(row.iter("cell"))
+                if any(child.tag in _BLOCKS for cell in cells for child in cell):
+                    for cell in cells:  # a layout table holding the article itself
+                        _walk_blocks(cell, sections)
+                    continue
+                line = ", ".join(c for c in (_text(cell) for cell in cells) if c)
+                if line:
+                    sections[-1][1].append(_sentence(line))
+        elif tag in ("quote", "div") and any(child.tag in _BLOCKS for child in el):
+            _walk_blocks(el, sections)
+        elif tag not in ("graphic", "image"):
+            para = _text(el)
+            if para:
+                sections[-1][1].append(para)
+        loose.append(el.tail or "")
+    flush()
+
+
+def _text(el: Any) -> str:
+    """Text of an element with line breaks as spaces, whitespace collapsed."""
+    parts: list[str] = []
+    for node in el.iter():
+        if node.tag in ("lb", "br"):
+            parts.append(" ")
+        elif node is not el and isinstance(node.tag, str) and node.tag in ("p", "div", "li", "item", "cell"):
+            parts.append(" ")
+        if node.text and isinstance(node.tag, str):
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return collapse("".join(parts))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    return text if re.search(r"[.!?…:;][\"'”’)\]]*$", text) else text + "."
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+_ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Posting|Report)$")
+
+
+def _json_ld_article(tree: Any) -> dict[str, Any]:
+    """The first schema.org Article-like object in the page's JSON-LD, or {}."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
+        raw = re.sub(r"^<!--|-->$", "", raw).strip()
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        for obj in _walk(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in types):
+                return obj
+    return {}
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                yield from _walk(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+
+
+def _ld_str(value: Any) -> Optional[str]:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if not isinstance(value, str):
+        return None
+    text = collapse(lxml.html.fromstring(f"<p>{value}</p>").text_content()) if "&" in value or "<" in value else collapse(value)
+    return text or None
+
+
+def _ld_author(value: Any) -> Optional[str]:
+    values = value if isinstance(value, list) else [value]
+    names = [n for n in (_ld_str(v) for v in values if v) if n]
+    return ", ".join(dict.fromkeys(names)) or None
