@@ -1,0 +1,281 @@
+"""Cached, verified clips from lines, synthesised in worker processes.
+
+Each :class:`~audiocast.model.Line` becomes spoken text (``speech.to_speech``
+then the lexicon) and one WAV in the clip cache (``user_cache_dir("audiocast")/clips``,
+which honours ``XDG_CACHE_HOME``), keyed by engine, engine version, the
+profile's sound settings, the lexicon and the spoken text.  A rebuild with
+nothing changed synthesises nothing; a changed sentence re-synthesises only
+that clip.  Cache entries are written to a temp file and renamed, so
+concurrent workers and builds never see half a clip.
+
+Misses are synthesised by ``jobs`` worker processes, each keeping one warm
+engine (Piper), or, for engines whose exact output depends on what they said
+before (espeak keeps oscillator state; it is also ~500x real time, so workers
+would not pay), in this process in line order.  Either way the output is
+byte-identical whatever ``jobs`` is (Piper only with ``noise_scale = noise_w = 0``,
+as its noise cannot be seeded per clip).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+from typing import Callable, Optional, Sequence, Union
+
+from audiocast.engines import check_wav, get_engine
+from audiocast.engines.base import snippet
+from audiocast.errors import AudioError, EngineError
+from audiocast.fsutil import atomic_path
+from audiocast.model import Clip, Line, VoiceProfile
+from audiocast.voices import Lexicon, VoiceLibrary
+
+# Bump when the clip-making code changes what a cached clip sounds like.
+CACHE_FORMAT = "audiocast-clip-2"
+FORMANT_SHARE = 0.4  # formants move this share of the pitch shift (a plausibly different vocal tract)
+SILENCE_MS = 200  # clip for lines with nothing to say (punctuation only)
+PARALLEL_MIN = 4  # fewer misses than this are not worth starting workers
+
+
+def default_cache_dir() -> Path:
+    """``user_cache_dir("audiocast")/clips`` (honours ``XDG_CACHE_HOME``)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("audiocast")) / "clips"
+
+
+def spoken_text(text: str, lexicon: Lexicon) -> str:
+    """What the engine is asked to say for display ``text``: speech normalisation, then the lexicon."""
+    from audiocast.speech import to_speech
+
+    return lexicon.apply(to_speech(text))
+
+
+def clip_key(profile: VoiceProfile, engine_version: str, lexicon_digest: str, spoken: str) -> str:
+    """The cache key of one clip (hex sha256)."""
+    blob = json.dumps([CACHE_FORMAT, profile.engine, engine_version, list(profile.cache_key()), lexicon_digest, spoken])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def synthesize(
+    lines: Sequence[Line],
+    lexicon: Union[Lexicon, VoiceLibrary],
+    *,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[Path] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> tuple[Clip, ...]:
+    """One verified clip per line, in order; only cache misses are synthesised.
+
+    ``jobs`` worker processes (default: CPU count) synthesise the misses;
+    ``progress(done, total)`` is called as misses finish.  Raises EngineError
+    when an engine is unavailable or fails on a line (naming voice and text).
+    A :class:`VoiceLibrary` may be passed for ``lexicon`` (its lexicon is used).
+    """
+    if isinstance(lexicon, VoiceLibrary):
+        lexicon = lexicon.lexicon
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    versions: dict[str, str] = {}
+    tasks: dict[str, tuple[str, VoiceProfile, Path]] = {}  # key -> (spoken, profile, path): misses
+    planned: list[tuple[str, str, VoiceProfile, Path]] = []
+    for line in lines:
+        profile = line.profile
+        spoken = spoken_text(line.text, lexicon)
+        if profile.engine not in versions:
+            engine = get_engine(profile.engine)
+            versions[profile.engine] = engine.version
+        key = clip_key(profile, versions[profile.engine], lexicon.digest, spoken)
+        path = cache_dir / key[:2] / f"{key}.wav"
+        planned.append((key, spoken, profile, path))
+        if key not in tasks and _cached_duration(path) is None:
+            tasks[key] = (spoken, profile, path)
+    _check_engines({p.engine for _, p, _ in tasks.values()})
+    durations = _render_all(list(tasks.values()), jobs, progress)
+    clips = []
+    for key, spoken, profile, path in planned:
+        duration = durations.get(path)
+        cached = key not in tasks
+        if duration is None:
+            duration = _cached_duration(path)
+            if duration is None:  # removed under our feet (cache cleaned during the build)
+                duration = _render((spoken, profile, path))
+                cached = False
+        clips.append(Clip(path=path, duration_ms=duration, text=spoken, profile=profile.name, cached=cached))
+    return tuple(clips)
+
+
+def _check_engines(names: set[str]) -> None:
+    for name in sorted(names):
+        ok, why = get_engine(name).available()
+        if not ok:
+            raise EngineError(f"speech engine {name!r} is unavailable: {why}")
+
+
+def _cached_duration(path: Path) -> Optional[int]:
+    """Duration of a cached clip from its header (it was fully verified before it was cached)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            frames, rate = w.getnframes(), w.getframerate()
+    except (OSError, EOFError, wave.Error):
+        return None
+    return round(frames * 1000 / rate) if frames > 0 else None
+
+
+def _render_all(
+    tasks: list[tuple[str, VoiceProfile, Path]], jobs: int, progress: Optional[Callable[[int, int], None]],
+) -> dict[Path, int]:
+    out: dict[Path, int] = {}
+    total = len(tasks)
+
+    def done(path: Path, ms: int) -> None:
+        out[path] = ms
+        if progress:
+            progress(len(out), total)
+
+    # stateful engines (espeak) run here in line order, so clips do not depend on --jobs;
+    # the others are spread over the workers, longest text first
+    sequential = [t for t in tasks if get_engine(t[1].engine).stateful]
+    parallel = sorted((t for t in tasks if not get_engine(t[1].engine).stateful), key=lambda t: -len(t[0]))
+    if jobs == 1 or len(parallel) < PARALLEL_MIN:
+        sequential, parallel = tasks, []
+    if not parallel:
+        for task in sequential:
+            done(task[2], _render(task))
+        return out
+    workers = min(jobs, len(parallel))
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp_context()
+    ) as pool:
+        futures = {pool.submit(_render, task): task for task in parallel}
+        for task in sequential:  # meanwhile, in this process
+            done(task[2], _render(task))
+        for fut in concurrent.futures.as_completed(futures):
+            done(futures[fut][2], fut.result())
+    return out
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    # fork is cheapest (no re-import) and safe while this process runs no engine threads: espeak
+    # runs synchronously here; a loaded Piper voice owns onnxruntime thread pools, which do not
+    # survive fork, so then workers come from a clean forkserver.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not _threaded_engine_loaded():
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["audiocast.synth", "audiocast.engines.pyttsx3_engine"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _threaded_engine_loaded() -> bool:
+    from audiocast.engines import _instances
+
+    piper = _instances.get("piper")
+    return bool(piper is not None and getattr(piper, "_voices", None))
+
+
+def _render(task: tuple[str, VoiceProfile, Path]) -> int:
+    """Synthesise one clip into the cache (atomically); return its duration in ms."""
+    spoken, profile, path = task
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path, suffix=".wav") as tmp:
+        if not any(ch.isalnum() for ch in spoken):
+            _write_silence(tmp, SILENCE_MS)
+            return_ms = SILENCE_MS
+        else:
+            engine = get_engine(profile.engine)
+            if _needs_post(profile):
+                raw = tmp.with_name(tmp.name + ".raw.wav")
+                try:
+                    engine.synthesize(spoken, profile, raw)
+                    post_process(raw, profile, tmp)
+                finally:
+                    raw.unlink(missing_ok=True)
+            else:
+                engine.synthesize(spoken, profile, tmp)
+            facts = check_wav(tmp, spoken) if (_needs_post(profile) or not engine.verifies) else None
+            if facts is None and (_needs_post(profile) or not engine.verifies):
+                raise EngineError(
+                    f"{profile.engine} gave no usable audio for voice {profile.voice!r} "
+                    f"(profile {profile.name!r}) on {snippet(spoken)}"
+                )
+            return_ms = facts.duration_ms if facts is not None else _cached_duration(tmp) or 0
+    return return_ms
+
+
+def _write_silence(wav: Path, ms: int, rate: int = 22050) -> None:
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * (rate * ms // 1000))
+
+
+def _needs_post(profile: VoiceProfile) -> bool:
+    return profile.pitch_shift != 0.0 or profile.tempo != 1.0
+
+
+def post_filter(profile: VoiceProfile, rate: int) -> str:
+    """The ffmpeg filter for a profile's pitch shift (semitones) and tempo factor.
+
+    ``asetrate`` moves pitch, formants and tempo together by F (formants by
+    ``FORMANT_SHARE`` of the shift); rubberband then brings the pitch to the
+    full shift and the tempo to ``profile.tempo`` while keeping those formants.
+    """
+    pitch = 2 ** (profile.pitch_shift / 12)
+    formant = 2 ** (FORMANT_SHARE * profile.pitch_shift / 12)
+    parts = []
+    if formant != 1.0:
+        parts.append(f"asetrate={rate * formant:.3f},aresample={rate}")
+    parts.append(
+        f"rubberband=pitch={pitch / formant:.6f}:tempo={profile.tempo / formant:.6f}"
+        ":formant=preserved:pitchq=quality:transients=smooth"
+    )
+    return ",".join(parts)
+
+
+def post_process(raw: Path, profile: VoiceProfile, out: Path) -> None:
+    """Apply the profile's pitch shift and tempo to ``raw`` with ffmpeg, writing 16-bit mono ``out``."""
+    if shutil.which("ffmpeg") is None:
+        raise AudioError("ffmpeg not found: install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg)")
+    with wave.open(str(raw), "rb") as w:
+        rate = w.getframerate()
+    cmd = [
+        "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(raw),
+        "-af", post_filter(profile, rate), "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le",
+        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", str(out),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unknown error"
+        raise AudioError(f"ffmpeg could not shift pitch/tempo for profile {profile.name!r}: {last}", raw)
+
+
+def audition(text: str, profile: VoiceProfile, lexicon: Lexicon, out: Path) -> Clip:
+    """Say ``text`` with ``profile`` into ``out`` (.wav as is; other extensions encoded by ffmpeg)."""
+    _check_engines({profile.engine})
+    with tempfile.TemporaryDirectory(prefix="audiocast-audition-") as tmp:
+        wav = Path(tmp) / "clip.wav"
+        spoken = spoken_text(text, lexicon)
+        duration = _render((spoken, profile, wav))
+        with atomic_path(out, suffix=out.suffix or ".wav") as target:
+            if out.suffix.lower() in ("", ".wav"):
+                shutil.copyfile(wav, target)
+            else:
+                proc = subprocess.run(
+                    ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(wav),
+                     "-ac", "1", "-b:a", "64k", str(target)],
+                    capture_output=True, text=True,
+                )
+                if proc.returncode != 0:
+                    raise AudioError(f"ffmpeg could not encode the audition: {proc.stderr.strip()[-200:]}", out)
+    return Clip(path=out, duration_ms=duration, text=spoken, profile=profile.name)
