@@ -92,8 +92,7 @@ def script(file, as_json, cast_name, config_file) -> None:
     from audiocast.pipeline import BuildOptions, understand
 
     config = _config((file,), config_file)
-    article, script_, casting, _library, _memory = understand(
-        file, config, BuildOptions(cast=cast_name), memory_path=Path("out") / ".audiocast" / "cast-memory.json")
+    article, script_, casting, _library = understand(file, config, BuildOptions(cast=cast_name))
     segments = [
         {"kind": s.kind, "speaker": s.speaker, "voice": casting.voice_for(s.speaker).name, "text": s.text}
         for s in script_.segments
@@ -127,7 +126,7 @@ def voices(text, profile_name, out_file) -> None:
 
     library = load_voice_library()
     if text is None and profile_name is None:
-        from audiocast.synth import describe_voices
+        from audiocast.voices import describe_voices
 
         click.echo(describe_voices(library))
         return

@@ -96,9 +96,12 @@ class BuildReport:
 
 
 # --------------------------------------------------------------------------- understanding
-def understand(path: Path, config: Config, options: BuildOptions, memory_path: Optional[Path] = None):
-    """Read, segment and cast one article: (article, script, casting, library, cast memory)."""
-    from audiocast.cast import cast_script, load_memory
+def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path = Path("out")):
+    """Read, segment and cast one article (remembered voices from ``out_dir`` are used, not changed).
+
+    Returns (article, script, casting, library).
+    """
+    from audiocast.cast import cast_script, load_cast_memory
     from audiocast.readers import read_article
     from audiocast.segment import segment_article
     from audiocast.voices import load_voice_library
@@ -107,16 +110,15 @@ def understand(path: Path, config: Config, options: BuildOptions, memory_path: O
     cast = library.cast(options.cast or config.audio.cast)
     article = read_article(path)
     script = segment_article(article)
-    memory = load_memory(memory_path) if memory_path else load_memory(None)
-    casting, memory = cast_script(script, cast, memory)
-    return article, script, casting, library, memory
+    casting, _ = cast_script(script, cast, load_cast_memory(out_dir))
+    return article, script, casting, library
 
 
 # --------------------------------------------------------------------------- building
 def build(sources: Sequence[Path], out_dir: Path, config: Config, options: BuildOptions = BuildOptions(),
           progress: Progress = lambda _msg: None) -> BuildReport:
     """Build every article in ``sources`` into ``out_dir`` and write the feed."""
-    from audiocast.cast import load_memory, save_memory
+    from audiocast.cast import load_cast_memory, save_cast_memory
     from audiocast.readers import find_articles
     from audiocast.state import load_state, save_state
     from audiocast.voices import load_voice_library
@@ -126,11 +128,11 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
     paths = find_articles(sources)
     library = load_voice_library(options.voices_dir)
     cast = library.cast(options.cast or config.audio.cast)
-    _require_engines(cast, library)
+    _require_engines(cast)
 
     episodes = load_state(out_dir)
-    memory_path = out_dir / ".audiocast" / "cast-memory.json"
-    memory = load_memory(memory_path)
+    memory = load_cast_memory(out_dir)
+    feed_url = _feed_url(config)
     cover = _ensure_cover(config, out_dir)
 
     results: list[ArticleResult] = []
@@ -145,7 +147,7 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
         if result.episode is not None:
             from audiocast.state import merge_episode
 
-            episodes = merge_episode(episodes, result.episode)
+            episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
             result = replace(results[-1], episode=next(e for e in episodes if e.slug == result.episode.slug))
             results[-1] = result
 
@@ -153,21 +155,25 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
     if any(r.episode for r in results) or episodes:
         from audiocast.feed import write_feed
 
-        save_memory(memory_path, memory)
+        save_cast_memory(out_dir, memory)
         save_state(out_dir, episodes)
         feed_path = write_feed(episodes, config, out_dir)
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
 
 
-def _require_engines(cast, library) -> None:
+def _require_engines(cast) -> None:
+    """Fail the whole build up front (one line) when the cast's engines are missing."""
     from audiocast.engines import get_engine
     from audiocast.errors import EngineError
 
-    engines = {p.engine for p in cast.profiles(library)} if hasattr(cast, "profiles") else set()
-    for name in sorted(engines):
+    for name in cast.engines:
         ok, why = get_engine(name).available()
         if not ok:
             raise EngineError(f"the '{cast.name}' cast needs the {name} engine, which is not available: {why}")
+
+
+def _feed_url(config: Config) -> str:
+    return config.podcast.base_url.rstrip("/") + "/feed.xml"
 
 
 def _ensure_cover(config: Config, out_dir: Path) -> Path:
@@ -251,7 +257,9 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
             url=config.podcast.link,
         ))
         transcripts = write_transcripts(audio.cues, out_dir, article.slug)
-        chapters_json = write_chapters_file(audio.chapters, out_dir, article.slug)
+        chapters_json = write_chapters_file(audio.chapters, out_dir, article.slug, title=article.title,
+                                            author=article.author, podcast_name=config.podcast.title,
+                                            file_name=mp3_name)
         os.chmod(tmp_mp3, 0o644)
         os.replace(tmp_mp3, out_dir / mp3_name)
     finally:

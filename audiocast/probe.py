@@ -60,7 +60,8 @@ def measure_loudness(path: Path, start_ms: Optional[int] = None, end_ms: Optiona
         cmd += ["-ss", f"{start_ms / 1000:.3f}"]
     if end_ms is not None:
         cmd += ["-to", f"{end_ms / 1000:.3f}"]
-    cmd += ["-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]
+    # -map 0:a:0: only the audio, so a broken cover picture cannot fail the measurement
+    cmd += ["-i", str(path), "-map", "0:a:0", "-af", "ebur128=peak=true", "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     m = _SUMMARY.search(proc.stderr)
     if proc.returncode != 0 or not m:
@@ -76,7 +77,7 @@ def decoded_duration_ms(path: Path) -> int:
     """Duration from decoding every frame (not the header's claim)."""
     require_ffmpeg()
     proc = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-f", "null", "-"],
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0", "-f", "null", "-"],
         capture_output=True, text=True,
     )
     times = re.findall(r"time=(\d+):(\d+):(\d+\.\d+)", proc.stderr)
