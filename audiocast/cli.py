@@ -15,6 +15,9 @@ from audiocast.config import Config, find_config, load_config
 from audiocast.errors import AudiocastError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+VOICES_DIR = click.option(
+    "--voices-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Voice profiles, casts and lexicon from this folder instead of the shipped voices/.")
 
 
 @click.group(context_settings=CONTEXT)
@@ -48,7 +51,8 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--strict", is_flag=True, help="Treat warnings (no author, no quotes found...) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary line.")
-def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet) -> None:
+@VOICES_DIR
+def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, voices_dir) -> None:
     """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
 
     Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
@@ -65,7 +69,7 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     sources = sources or (Path("seeds"),)
     config = _config(sources, config_file).with_overrides(
         podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name})
-    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force)
+    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir)
     progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     report = run_build(list(sources), out_dir, config, options, progress=progress)
     lines = report.summary().splitlines()
@@ -81,7 +85,8 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
 @click.option("--cast", "cast_name", help="Voice cast used to show voices.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-def script(file, as_json, cast_name, config_file) -> None:
+@VOICES_DIR
+def script(file, as_json, cast_name, config_file, voices_dir) -> None:
     """Show how FILE was understood: narration, quotes, speakers and voices.
 
     \b
@@ -92,7 +97,7 @@ def script(file, as_json, cast_name, config_file) -> None:
     from audiocast.pipeline import BuildOptions, understand
 
     config = _config((file,), config_file)
-    article, script_, casting, _library = understand(file, config, BuildOptions(cast=cast_name))
+    article, script_, casting, _library = understand(file, config, BuildOptions(cast=cast_name, voices_dir=voices_dir))
     segments = [
         {"kind": s.kind, "speaker": s.speaker, "voice": casting.voice_for(s.speaker).name, "text": s.text}
         for s in script_.segments
@@ -114,7 +119,8 @@ def script(file, as_json, cast_name, config_file) -> None:
 @click.option("--voice", "profile_name", help="Voice profile to audition (see the list).")
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("sample.mp3"),
               show_default=True, help="Where to write the audition MP3.")
-def voices(text, profile_name, out_file) -> None:
+@VOICES_DIR
+def voices(text, profile_name, out_file, voices_dir) -> None:
     """List engines (available or why not), voice profiles and casts, or audition a voice.
 
     \b
@@ -124,7 +130,7 @@ def voices(text, profile_name, out_file) -> None:
     """
     from audiocast.voices import load_voice_library
 
-    library = load_voice_library()
+    library = load_voice_library(voices_dir)
     if text is None and profile_name is None:
         from audiocast.voices import describe_voices
 
@@ -132,8 +138,6 @@ def voices(text, profile_name, out_file) -> None:
         return
     if not text or not profile_name:
         raise click.UsageError("--say and --voice go together")
-    if profile_name not in library.profiles:
-        raise AudiocastError(f"unknown voice profile '{profile_name}' (known: {', '.join(sorted(library.profiles))})")
     import tempfile
 
     from audiocast.fsutil import atomic_path
@@ -142,7 +146,7 @@ def voices(text, profile_name, out_file) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "say.wav"
-        audition(text, library.profiles[profile_name], library.lexicon, wav)
+        audition(text, library.profile(profile_name), library.lexicon, wav)
         with atomic_path(out_file, suffix=".mp3") as tmp_mp3:
             encode_mp3(wav, tmp_mp3)
     click.echo(f"wrote {out_file}")
@@ -161,14 +165,13 @@ def check(out_dir) -> None:
     Example:
       audiocast check out/
     """
-    from audiocast.check import check_output
+    from audiocast.check import run_check
 
     if not out_dir.is_dir():
         raise AudiocastError("no such output folder", out_dir)
-    report = check_output(out_dir)
+    report, status = run_check(out_dir)
     click.echo(report.render())
-    if not report.ok:
-        sys.exit(1)
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

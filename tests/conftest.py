@@ -15,6 +15,42 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+FAKE_CAST = """  # a cast of the deterministic fake engine: fast builds for tests
+[casts.fake]
+narrator = "fake-narrator"
+pool = ["fake-a", "fake-b", "fake-c"]
+description = "Tone bursts: fast, deterministic builds for tests."
+
+[profiles.fake-narrator]
+engine = "fake"
+voice = "low"
+gender = "male"
+
+[profiles.fake-a]
+engine = "fake"
+voice = "mid"
+gender = "male"
+
+[profiles.fake-b]
+engine = "fake"
+voice = "high"
+gender = "female"
+
+[profiles.fake-c]
+engine = "fake"
+voice = "bright"
+"""
+
+
+@pytest.fixture(scope="session")
+def fake_voices(tmp_path_factory) -> Path:
+    """A voices folder holding the shipped lexicon and the fake cast (use with ``--cast fake``)."""
+    voices = tmp_path_factory.mktemp("fake-voices")
+    shutil.copy(ROOT / "voices" / "lexicon.toml", voices / "lexicon.toml")
+    (voices / "fake.toml").write_text(FAKE_CAST, encoding="utf-8")
+    return voices
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Every test gets the session's private clip cache, never the user's real one."""

@@ -418,31 +418,7 @@ def test_a_transcript_ending_10_s_early_is_a_warning(bad):
 
 
 # --------------------------------------------------------------------------- the real pipeline (fake engine)
-FAKE_CAST = """
-[casts.fake]
-narrator = "fake-narrator"
-pool = ["fake-a", "fake-b", "fake-c"]
-description = "Tone bursts: fast, deterministic builds for tests."
-
-[profiles.fake-narrator]
-engine = "fake"
-voice = "low"
-gender = "male"
-
-[profiles.fake-a]
-engine = "fake"
-voice = "mid"
-gender = "male"
-
-[profiles.fake-b]
-engine = "fake"
-voice = "high"
-gender = "female"
-
-[profiles.fake-c]
-engine = "fake"
-voice = "bright"
-"""
+from conftest import FAKE_CAST  # noqa: E402  (the shared fake cast)
 
 
 def _pipeline_build(sources, out: Path, work: Path):

@@ -1,4 +1,4 @@
-"""A deterministic, dependency-free engine for fast tests.
+"""A deterministic engine for fast tests (numpy only).
 
 Each word becomes a tone burst followed by a short gap; the duration is
 proportional to the text length (scaled by ``rate``), and the tone's pitch
@@ -7,12 +7,11 @@ comes from the voice id, so different voices are measurably different.
 
 from __future__ import annotations
 
-import array
 import hashlib
-import math
-import sys
 import wave
 from pathlib import Path
+
+import numpy as np
 
 from audiocast.engines.base import Engine, EngineVoice
 from audiocast.model import VoiceProfile
@@ -54,19 +53,19 @@ class FakeEngine(Engine):
         freq = base_frequency(profile.voice) * (2 ** (((profile.pitch or 50) - 50) / 50))
         speed = (profile.rate or DEFAULT_RATE) / DEFAULT_RATE
         amp = 12000 * max(0.0, min(profile.volume, 2.0))
-        samples = array.array("h")
+        pieces = []
+        gap = np.zeros(int(SAMPLE_RATE * 0.08 / speed), dtype=np.int16)
         for word in text.split():
             n_letters = sum(ch.isalnum() for ch in word) or 1
             n = int(SAMPLE_RATE * MS_PER_LETTER * n_letters / 1000 / speed)
+            i = np.arange(n)
             fade = min(200, n // 4)
-            for i in range(n):
-                env = min(1.0, i / fade, (n - i) / fade) if fade else 1.0
-                samples.append(int(amp * env * math.sin(2 * math.pi * freq * i / SAMPLE_RATE)))
-            samples.extend([0] * int(SAMPLE_RATE * 0.08 / speed))
-        if sys.byteorder == "big":  # pragma: no cover
-            samples.byteswap()
+            env = np.minimum(1.0, np.minimum(i, n - i) / fade) if fade else np.ones(n)
+            pieces.append((amp * env * np.sin(2 * np.pi * freq * i / SAMPLE_RATE)).astype(np.int16))
+            pieces.append(gap)
+        samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
         with wave.open(str(wav), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(SAMPLE_RATE)
-            w.writeframes(samples.tobytes())
+            w.writeframes(samples.astype("<i2").tobytes())

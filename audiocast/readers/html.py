@@ -46,7 +46,9 @@ def read_html(path: Path) -> Article:
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
     sections = _sections(doc.body)
-    if not any(paras for _, paras in sections):
+    words = sum(len(p.split()) for _, paras in sections for p in paras)
+    if words < MIN_ARTICLE_WORDS:
+        # what is left of a page with no article is menu links ("Home"), not something to read aloud
         raise ReadError("no article text found", path)
     title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
     if not title:
@@ -62,6 +64,9 @@ def read_html(path: Path) -> Article:
         date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
         empty_message="no article text found",
     )
+
+
+MIN_ARTICLE_WORDS = 12
 
 
 def _extract(tree: Any) -> Any:

@@ -1,0 +1,109 @@
+"""Robustness of a build as a user runs it: bad articles fail alone, earlier outputs survive, --strict."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import SEEDS, run_cli
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "binary.txt": bytes(range(256)) * 8,
+    "title-only.txt": b"Just a Title\n\n",
+    "no-article.html": b"<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
+}
+
+
+def build(src, out, fake_voices, *extra, check=False):
+    return run_cli("build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1",
+                   *extra, check=check)
+
+
+def test_each_bad_article_fails_alone_with_one_line_naming_it(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEEDS / "repair-cafe.md", src)
+    for name, data in BAD_INPUTS.items():
+        (src / name).write_bytes(data)
+    proc = build(src, tmp_path / "out", fake_voices)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == len(BAD_INPUTS)
+    for name in BAD_INPUTS:
+        assert sum(name in line for line in failed) == 1, name
+    assert (tmp_path / "out" / "repair-cafe.mp3").is_file()
+    feed = (tmp_path / "out" / "feed.xml").read_text()
+    assert "repair-cafe.mp3" in feed and "empty" not in feed
+
+
+def test_a_failed_rebuild_leaves_the_earlier_episode_and_feed_as_they_were(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(SEEDS / "repair-cafe.md", src)
+    build(src, out, fake_voices, check=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (src / "repair-cafe.md").write_bytes(b"\x00\x01binary now")
+    proc = build(src, out, fake_voices)
+    assert proc.returncode == 1 and "repair-cafe.md" in proc.stdout
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]  # no temp files left
+
+
+def test_removed_article_keeps_its_episode_guid_and_date(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for name in ("repair-cafe.md", "night-ferry.html"):
+        shutil.copy(SEEDS / name, src)
+    build(src, out, fake_voices, check=True)
+    first = {e["slug"]: e for e in json.loads((out / "episodes.json").read_text())["episodes"]}
+    (src / "night-ferry.html").unlink()
+    build(src, out, fake_voices, check=True)
+    import feedparser
+
+    feed = feedparser.parse(str(out / "feed.xml"))
+    guids = {e.id for e in feed.entries}
+    assert guids == {first["repair-cafe"]["guid"], first["night-ferry"]["guid"]}
+    second = {e["slug"]: e for e in json.loads((out / "episodes.json").read_text())["episodes"]}
+    assert second["night-ferry"]["pub_date"] == first["night-ferry"]["pub_date"]
+
+
+def test_awkward_but_valid_text_still_makes_an_episode(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    words = " ".join(f"word{i % 50}" for i in range(3000)).replace("0", "o")
+    (src / "long-line.txt").write_text(f"A Long Line\n\nby Jo Bloggs\n\n{words}\n", encoding="utf-8")
+    (src / "unclosed.txt").write_text(
+        'Unclosed\n\nby Jo Bloggs\n\n"This quote never closes, said nobody.\n\nThe next paragraph is narration.\n',
+        encoding="utf-8")
+    proc = build(src, tmp_path / "out", fake_voices, check=True)
+    assert "2 episode(s) built, 0 failed" in proc.stdout
+    cues = json.loads((tmp_path / "out" / "long-line.transcript.json").read_text())["segments"]
+    spoken = " ".join(c["body"] for c in cues)
+    assert "word49" in spoken and spoken.count("word1 ") >= 50
+
+
+def test_strict_turns_warnings_into_failures(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "plain.txt").write_text("Plain\n\nNo byline and no quotes here. Just narration.\n", encoding="utf-8")
+    relaxed = build(src, tmp_path / "a", fake_voices, check=True)
+    assert "warning:" in relaxed.stdout
+    strict = build(src, tmp_path / "b", fake_voices, "--strict")
+    assert strict.returncode == 1 and "--strict" in strict.stdout
+    assert not (tmp_path / "b" / "plain.mp3").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--cast", "nope"), "unknown cast"),
+    (("--bitrate", "65"), "audio.bitrate"),
+    (("--base-url", "ftp://host/"), "base_url"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, args, message):
+    proc = run_cli("build", str(SEEDS), "-o", str(tmp_path / "out"), *args, check=False)
+    assert proc.returncode != 0 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert len([line for line in proc.stderr.splitlines() if line.strip()]) == 1
