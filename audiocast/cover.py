@@ -97,7 +97,15 @@ def ensure_cover(config: "Config", out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     configured: Optional[Path] = config.podcast.image
     if configured is None:
-        target, data = out_dir / "cover.jpg", render_cover(config.podcast.title)
+        target, stamp = out_dir / "cover.jpg", out_dir / ".audiocast" / "cover-title.txt"
+        # rendering takes ~40 ms: skip it when the cover was generated for this very title
+        if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == config.podcast.title:
+            return target
+        data = render_cover(config.podcast.title)
+        if not (target.is_file() and target.read_bytes() == data):
+            write_bytes_atomic(target, data)
+        write_bytes_atomic(stamp, config.podcast.title.encode("utf-8"))
+        return target
     else:
         target, data = _valid_copy(configured, out_dir)
     if not (target.is_file() and target.read_bytes() == data):

@@ -210,14 +210,8 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
 
 def _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress):
     from audiocast.cast import cast_script
-    from audiocast.chapters import write_chapters_file
-    from audiocast.production import lines_for, produce
     from audiocast.readers import read_article
     from audiocast.segment import segment_article
-    from audiocast.stitch import stitch
-    from audiocast.synth import synthesize
-    from audiocast.tags import TagSet, write_tags
-    from audiocast.transcript import write_transcripts
 
     article = read_article(path)
     script = segment_article(article)
@@ -230,6 +224,14 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     if not options.force and _up_to_date(previous, digest, out_dir):
         progress(f"{path}: up to date")
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
+
+    # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
+    from audiocast.chapters import write_chapters_file
+    from audiocast.production import lines_for, produce
+    from audiocast.stitch import stitch
+    from audiocast.synth import synthesize
+    from audiocast.tags import TagSet, write_tags
+    from audiocast.transcript import write_transcripts
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)

@@ -12,14 +12,18 @@ the files and folders a user names into the article files to build.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 from audiocast.errors import ReadError
 from audiocast.model import Article
 
 Reader = Callable[[Path], Article]
 READERS: dict[str, Reader] = {}
+# The built-in format modules, imported on first use (the HTML extractor alone takes ~0.1 s to import);
+# each registers its readers when imported.
+BUILTIN_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def register(*extensions: str) -> Callable[[Reader], Reader]:
@@ -40,7 +44,7 @@ def read_article(path: Path) -> Article:
     extension, undecodable or binary data, or a file with nothing to speak.
     """
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
+    reader = _reader_for(path.suffix.lower())
     if reader is None:
         raise ReadError(f"unsupported file type {path.suffix or '(no extension)'!r}; "
                         f"supported: {', '.join(SUPPORTED_EXTENSIONS)}", path)
@@ -49,6 +53,16 @@ def read_article(path: Path) -> Article:
     if path.is_dir():
         raise ReadError("is a folder, not an article file", path)
     return reader(path)
+
+
+def _reader_for(extension: str) -> Optional[Reader]:
+    if extension not in READERS and extension in BUILTIN_FORMATS:
+        importlib.import_module(f"audiocast.readers.{BUILTIN_FORMATS[extension]}")
+    return READERS.get(extension)
+
+
+def _supported(extension: str) -> bool:
+    return extension in READERS or extension in BUILTIN_FORMATS
 
 
 def find_articles(sources: Iterable[Path]) -> list[Path]:
@@ -63,11 +77,11 @@ def find_articles(sources: Iterable[Path]) -> list[Path]:
         source = Path(source)
         if source.is_dir():
             for child in sorted(source.iterdir(), key=lambda p: p.name):
-                if (child.is_file() and child.suffix.lower() in READERS
+                if (child.is_file() and _supported(child.suffix.lower())
                         and not child.name.startswith(".") and not child.name.upper().startswith("README")):
                     found.append(child)
         elif source.is_file():
-            if source.suffix.lower() not in READERS:
+            if not _supported(source.suffix.lower()):
                 raise ReadError(f"unsupported file type {source.suffix or '(no extension)'!r}; "
                                 f"supported: {', '.join(SUPPORTED_EXTENSIONS)}", source)
             found.append(source)
@@ -76,9 +90,6 @@ def find_articles(sources: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-# The format modules register themselves on import.
-from audiocast.readers import html, markdown, text  # noqa: E402,F401
-
-SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(sorted(READERS))
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(sorted(BUILTIN_FORMATS))
 
 __all__ = ["READERS", "SUPPORTED_EXTENSIONS", "ReadError", "find_articles", "read_article", "register"]

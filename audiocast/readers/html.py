@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from audiocast.errors import ReadError
@@ -71,6 +70,8 @@ MIN_ARTICLE_WORDS = 12
 
 def _extract(tree: Any) -> Any:
     """trafilatura's Document for the page; a second, recall-oriented pass for short pages."""
+    import trafilatura  # imported on first use: it costs ~0.1 s, which a .txt-only build need not pay
+
     options = dict(with_metadata=True, include_comments=False, include_tables=True, include_images=False)
     doc = trafilatura.bare_extraction(_copy(tree), **options)
     if doc is None or not collapse(getattr(doc, "text", "") or ""):
