@@ -220,7 +220,8 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
         raise AudiocastError(f"{warnings[0]} (--strict)", path)
     casting, memory = cast_script(script, cast, memory)
     previous = next((e for e in episodes if e.slug == article.slug), None)
-    digest = content_hash(article, config, casting, extra=_library_fingerprint(library))
+    # the casting holds every voice setting; the lexicon changes what is said
+    digest = content_hash(article, config, casting, extra=library.lexicon.digest)
     if not options.force and _up_to_date(previous, digest, out_dir):
         progress(f"{path}: up to date")
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
@@ -279,9 +280,6 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
                          cached=len(clips) - synthesized), memory
 
 
-def _library_fingerprint(library) -> str:
-    fp = getattr(library, "fingerprint", None)
-    return fp() if callable(fp) else ""
 
 
 def _describe(article: Article, limit: int = 280) -> str:
