@@ -16,12 +16,14 @@ dialogue, and finally the neutral label :data:`UNATTRIBUTED`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
-from audiocast.model import Article, Script, Segment, Speaker
+from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.entities import Entities
 from audiocast.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
@@ -397,5 +399,21 @@ def _speakers(doc: str, segments: list[Segment], quotes: list[QuoteSpan]) -> tup
         votes = pronoun_votes.get(name, set())
         if g == "unknown" and len(votes) == 1:
             g = next(iter(votes))
+        if g == "unknown":  # the article never says: fall back on what the first name usually means
+            g = first_name_gender(name)
         result.append(Speaker(name, g))
     return tuple(result)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    table = (Path(__file__).parent / "data" / "first-names.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+
+
+def first_name_gender(name: str) -> Gender:
+    """"male"/"female" when the name's first word is a first name that is clearly one sex in US birth records."""
+    words = name.split()
+    if len(words) < 2:  # a single word is as likely a surname or an organisation ("Haigh", "Reuters")
+        return "unknown"
+    return _first_names().get(words[0].lower().strip(".,"), "unknown")  # type: ignore[return-value]

@@ -365,5 +365,19 @@ def test_seed_article_quotes_and_speakers():
         assert "Emell Adolphus" not in seg.text
     assert "Haigh told" not in texts
     assert [(s.name, s.gender) for s in script.speakers] == [
-        ("Vanity Fair", "unknown"), ("Andrew Haigh", "male"), ("Graham Broadbent", "unknown")]
+        ("Vanity Fair", "unknown"), ("Andrew Haigh", "male"), ("Graham Broadbent", "male")]
     assert_reassembles(list(seed_article().paragraphs))
+
+
+def test_speaker_gender_falls_back_on_a_clearly_gendered_first_name():
+    from audiocast.model import Article, Section
+    from audiocast.segment import first_name_gender, segment_article
+
+    assert first_name_gender("Graham Broadbent") == "male"
+    assert first_name_gender("Sarah Harvey") == "female"
+    assert first_name_gender("Vanity Fair") == "unknown"  # not a first name
+    assert first_name_gender("Haigh") == "unknown"  # one word: surname or organisation
+    text = '"We shot it in a week," said producer Graham Broadbent. "It was tight," said Sarah Harvey.'
+    article = Article(source=Path("x.txt"), slug="x", title="T", author=None, sections=(Section(None, (text,)),))
+    genders = {s.name: s.gender for s in segment_article(article).speakers}
+    assert genders == {"Graham Broadbent": "male", "Sarah Harvey": "female"}
