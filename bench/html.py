@@ -56,7 +56,15 @@ def spoken_words(article) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    data = Path(argv[1]) if len(argv) > 1 else DEFAULT_DATA
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA,
+                    help="folder of pages, each with source.html, expected.html, expected-metadata.json")
+    data = ap.parse_args(argv[1:]).data
+    if not data.is_dir():
+        print(f"no such folder: {data}")
+        return 1
     pages = sorted(p for p in data.iterdir() if (p / "source.html").is_file())
     if not pages:
         print(f"no pages under {data}")

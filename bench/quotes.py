@@ -77,8 +77,8 @@ def name_tokens(name: str) -> set[str]:
     return {t for t in re.findall(r"[a-z0-9]+", name.lower().replace("’s", "").replace("'s", ""))} - _TITLES
 
 
-def polnear(data: Path, show_errors: int) -> dict:
-    recs = [json.loads(line) for line in (data / "polnear" / "gold_direct_quotes_dev.jsonl").open()]
+def polnear(data: Path, show_errors: int, split: str = "dev") -> dict:
+    recs = [json.loads(line) for line in (data / "polnear" / f"gold_direct_quotes_{split}.jsonl").open()]
     gold_by_article: dict[str, list[tuple[tuple[int, int], dict]]] = defaultdict(list)
     mixed_by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for r in recs:
@@ -90,7 +90,7 @@ def polnear(data: Path, show_errors: int) -> dict:
     tp = fp = fn = fp_mixed = 0
     named = named_ok = pron = pron_ok = 0
     errors: list[str] = []
-    for path in sorted((data / "polnear" / "dev" / "text").glob("*.txt")):
+    for path in sorted((data / "polnear" / split / "text").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         preds = find_quotes(text)
         pspans = [norm_span(text, q.start, q.end) for q in preds]
@@ -190,9 +190,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "evaldata")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
+    ap.add_argument("--split", default="dev", help="PolNeAR split folder (dev here; test/train where available)")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    pn = polnear(args.data, args.errors)
+    pn = polnear(args.data, args.errors, args.split)
     t1 = time.perf_counter()
     pd = pdnc(args.data, args.errors)
     t2 = time.perf_counter()
