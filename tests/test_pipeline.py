@@ -107,3 +107,29 @@ def test_bad_options_are_one_line_errors(tmp_path, args, message):
     proc = run_cli("build", str(SEEDS), "-o", str(tmp_path / "out"), *args, check=False)
     assert proc.returncode != 0 and message in proc.stderr and "Traceback" not in proc.stderr
     assert len([line for line in proc.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_special_characters_survive_feed_and_id3_end_to_end(tmp_path, fake_voices):
+    import subprocess
+
+    import feedparser
+
+    src = tmp_path / "src"
+    src.mkdir()
+    title = 'Café & Co: “Fish” <Chips> — it\'s "über"'
+    (src / "audiocast.toml").write_text(
+        '[podcast]\ntitle = "Tom & Jerry\'s <Weekly> “Reader”"\nbase_url = "http://127.0.0.1:8000/"\n', encoding="utf-8")
+    (src / "cafe.md").write_text(
+        f"---\ntitle: '{title.replace(chr(39), chr(39) * 2)}'\nauthor: Zoë Ångström\n---\n\n"
+        '"We fry everything twice," said Zoë Ångström. The café opened in 1998 & never closed.\n',
+        encoding="utf-8")
+    build(src, tmp_path / "out", fake_voices, check=True)
+    feed = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
+    assert not feed.bozo
+    assert feed.feed.title == "Tom & Jerry's <Weekly> “Reader”"
+    assert feed.entries[0].title == title
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-of", "json", str(tmp_path / "out" / "cafe.mp3")],
+                         capture_output=True, text=True, check=True).stdout
+    tags = json.loads(out)["format"]["tags"]
+    assert tags["title"] == title and tags["artist"] == "Zoë Ångström"
+    assert tags["album"] == "Tom & Jerry's <Weekly> “Reader”"
