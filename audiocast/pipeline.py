@@ -120,7 +120,7 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
     """Build every article in ``sources`` into ``out_dir`` and write the feed."""
     from audiocast.cast import load_cast_memory, save_cast_memory
     from audiocast.readers import find_articles
-    from audiocast.state import load_state, save_state
+    from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
     started = time.perf_counter()
@@ -143,13 +143,10 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
             result, memory = _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress)
         except AudiocastError as exc:
             result = ArticleResult(source=path, error=exc.format_message())
-        results.append(replace(result, seconds=time.perf_counter() - t0))
-        if result.episode is not None:
-            from audiocast.state import merge_episode
-
+        if result.episode is not None:  # the merged record carries the guid, number and first pubDate
             episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
-            result = replace(results[-1], episode=next(e for e in episodes if e.slug == result.episode.slug))
-            results[-1] = result
+            result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
+        results.append(replace(result, seconds=time.perf_counter() - t0))
 
     feed_path = None
     if any(r.episode for r in results) or episodes:
