@@ -24,6 +24,7 @@ the engine's silence started), so transcripts follow the voice.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import math
 import os
@@ -104,11 +105,12 @@ class _Timeline:
 
 # --------------------------------------------------------------------------- public API
 def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config: Config,
-           out_mp3: Path) -> EpisodeAudio:
+           out_mp3: Path, preparer: Optional[ClipPreparer] = None) -> EpisodeAudio:
     """Mix ``clips`` (``clips[i]`` says ``lines[i]``) into ``out_mp3``: trimmed, paced, levelled, chaptered.
 
     Returns the episode's duration (within ~15 ms of both ffprobe's and the decoded
     length), chapters contiguous from 0 to that duration, and one cue per line.
+    ``preparer`` may hold clips already being prepared (see :class:`ClipPreparer`).
     """
     from audiocast.chapters import plan_chapters
 
@@ -121,9 +123,12 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
     # The encoder's calibration runs ffmpeg twice on a tone: let it run while the clips are prepared.
     calibration = _background(encoder_gain_db, bitrate, rate, channels)
 
-    # numpy's FFTs release the GIL: clips are prepared on every core, each on its own (same result).
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1)) as pool:
-        voiced = list(pool.map(lambda clip: _prepare_clip(clip.path, rate), clips))
+    with (ClipPreparer(rate) if preparer is None else contextlib.nullcontext(preparer)) as prepared:
+        if prepared.rate != rate:
+            raise ValueError(f"clips prepared at {prepared.rate} Hz for a {rate} Hz episode")
+        for clip in clips:
+            prepared.submit(clip.path)
+        voiced = [prepared.result(clip.path) for clip in clips]
     sting = _prepare_sting(config.audio.sting, rate) if config.audio.sting else None
     keys = [_paragraph_key(script, line) for line in lines]
 
@@ -245,6 +250,42 @@ def _gate(step_sums: np.ndarray, length: int, rate: int) -> float:
 
 
 # --------------------------------------------------------------------------- clips
+class ClipPreparer:
+    """Loads, trims and levels clips in background threads, as soon as they are submitted.
+
+    numpy's FFTs and espeak release the GIL, so clips are prepared on the other core while
+    the rest are synthesised (``synthesize(on_ready=preparer.submit)``) and on every core
+    after.  Each clip is prepared on its own, so the result does not depend on the timing.
+    Use as a context manager (the threads stop at exit).
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1))
+        self._futures: dict[Path, concurrent.futures.Future] = {}
+
+    def submit(self, path: Path) -> None:
+        """Start preparing the clip at ``path`` (once per path)."""
+        if path not in self._futures:
+            self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
+
+    def result(self, path: Path) -> _Voiced:
+        """The prepared clip (its AudioError when it cannot be used)."""
+        self.submit(path)
+        return self._futures[path].result()
+
+    def close(self) -> None:
+        """Stop the threads (clips not started yet are dropped)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._futures.clear()
+
+    def __enter__(self) -> ClipPreparer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def _prepare_clip(path: Path, rate: int) -> _Voiced:
     samples, weighted = _load(path, rate)
     first, last, onset, end = _find_sound(samples, rate, path, KEEP_BEFORE_MS * rate // 1000,
