@@ -229,13 +229,14 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
     from audiocast.chapters import write_chapters_file
     from audiocast.production import lines_for, produce
-    from audiocast.stitch import ClipPreparer, stitch
+    from audiocast.stitch import ClipPreparer, calibrate_encoder, stitch
     from audiocast.synth import synthesize
     from audiocast.tags import TagSet, write_tags
     from audiocast.transcript import write_transcripts
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
+    calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)  # meanwhile
     progress(f"{path}: synthesising {len(lines)} sentences")
     mp3_name = f"{article.slug}.mp3"
     fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)

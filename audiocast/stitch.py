@@ -120,8 +120,7 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
         raise AudioError("nothing to stitch: the script has no lines", out_mp3)
     require_ffmpeg()
     rate, channels, bitrate = config.audio.sample_rate, config.audio.channels, config.audio.bitrate
-    # The encoder's calibration runs ffmpeg twice on a tone: let it run while the clips are prepared.
-    calibration = _background(encoder_gain_db, bitrate, rate, channels)
+    calibration = calibrate_encoder(bitrate, rate, channels)  # started earlier by the pipeline, usually
 
     with (ClipPreparer(rate) if preparer is None else contextlib.nullcontext(preparer)) as prepared:
         if prepared.rate != rate:
@@ -618,6 +617,23 @@ def _encode(mix: np.ndarray, rate: int, mp3: Path, *, bitrate_kbps: int, channel
     if channels == 2:
         args += ["-af", "pan=stereo|c0=c0|c1=c0"]  # dual mono at full level in each channel
     _run_ffmpeg([*args, *_mp3_args(bitrate_kbps, rate, channels), str(mp3)], _f32(mix), mp3)
+
+
+def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> concurrent.futures.Future:
+    """Start measuring :func:`encoder_gain_db` in a background thread (once per process); its future.
+
+    The measurement runs ffmpeg twice on a tone; the pipeline starts it before synthesis so
+    that it is ready when the mix is.
+    """
+    key = (bitrate_kbps, sample_rate, channels)
+    with _CALIBRATIONS_LOCK:
+        if key not in _CALIBRATIONS:
+            _CALIBRATIONS[key] = _background(encoder_gain_db, *key)
+        return _CALIBRATIONS[key]
+
+
+_CALIBRATIONS: dict[tuple[int, int, int], concurrent.futures.Future] = {}
+_CALIBRATIONS_LOCK = threading.Lock()
 
 
 def _background(fn, *args) -> concurrent.futures.Future:
