@@ -229,7 +229,8 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
     from audiocast.chapters import write_chapters_file
     from audiocast.production import lines_for, produce
-    from audiocast.stitch import ClipPreparer, calibrate_encoder, stitch
+    from audiocast.encode import calibrate_encoder
+    from audiocast.stitch import ClipPreparer, stitch
     from audiocast.synth import synthesize
     from audiocast.tags import TagSet, write_tags
     from audiocast.transcript import write_transcripts

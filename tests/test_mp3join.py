@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiocast import mp3join, probe, stitch
+from audiocast import encode, mp3join, probe, stitch
 from audiocast.check_audio import walk_frames
 
 RATE = 44100
@@ -40,8 +40,8 @@ def _decode(mp3: Path) -> np.ndarray:
 def _encode(mix: np.ndarray, mp3: Path, split: bool, monkeypatch) -> float:
     with monkeypatch.context() as m:
         if not split:
-            m.setattr(stitch, "SPLIT_MIN_S", 10 ** 9)
-        return stitch._limit_and_encode(mix.copy(), RATE, -2.0, mp3, bitrate_kbps=64, channels=1)
+            m.setattr(encode, "SPLIT_MIN_S", 10 ** 9)
+        return encode.limit_and_encode(mix.copy(), RATE, -2.0, mp3, bitrate_kbps=64, channels=1)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def mix() -> np.ndarray:
 
 def test_join_rebuilds_ffmpegs_own_info_frame(tmp_path):
     mp3 = tmp_path / "one.mp3"
-    stitch._encode(_speechlike(6.0, seed=1), RATE, mp3, bitrate_kbps=64, channels=1)
+    encode.encode(_speechlike(6.0, seed=1), RATE, mp3, bitrate_kbps=64, channels=1)
     data = mp3.read_bytes()
     whole = mp3join.parse(data)
     for k in (1, len(whole.frame_sizes) // 2, len(whole.frame_sizes) - 1):
@@ -69,7 +69,7 @@ def test_parse_rejects_what_is_not_an_mp3():
 
 
 def test_halves_play_exactly_like_one_encode(mix, tmp_path, monkeypatch):
-    cut = stitch._split_point(mix, RATE)
+    cut = encode.split_point(mix, RATE)
     assert cut is not None and len(mix) // 4 < cut < 3 * len(mix) // 4
     one, two = tmp_path / "one.mp3", tmp_path / "two.mp3"
     loud_one = _encode(mix, one, False, monkeypatch)
@@ -93,10 +93,10 @@ def test_halves_play_exactly_like_one_encode(mix, tmp_path, monkeypatch):
 
 def test_no_silence_at_the_seam_falls_back_to_one_encoder(mix, tmp_path, monkeypatch):
     loud = np.where(mix == 0, np.float32(0.01), mix)  # no digital silence anywhere
-    assert stitch._split_point(loud, RATE) is None
-    monkeypatch.setattr(stitch, "_split_point", lambda m, r: len(m) // 2 - 1177 + 1152 - (len(m) // 2) % 1152)
+    assert encode.split_point(loud, RATE) is None
+    monkeypatch.setattr(encode, "split_point", lambda m, r: len(m) // 2 - 1177 + 1152 - (len(m) // 2) % 1152)
     out, reference = tmp_path / "forced.mp3", tmp_path / "reference.mp3"
-    stitch._limit_and_encode(loud.copy(), RATE, -2.0, out, bitrate_kbps=64, channels=1)
-    monkeypatch.setattr(stitch, "_split_point", lambda m, r: None)
-    stitch._limit_and_encode(loud.copy(), RATE, -2.0, reference, bitrate_kbps=64, channels=1)
+    encode.limit_and_encode(loud.copy(), RATE, -2.0, out, bitrate_kbps=64, channels=1)
+    monkeypatch.setattr(encode, "split_point", lambda m, r: None)
+    encode.limit_and_encode(loud.copy(), RATE, -2.0, reference, bitrate_kbps=64, channels=1)
     assert out.read_bytes() == reference.read_bytes()  # the seam was not silent: encoded again, by one LAME
