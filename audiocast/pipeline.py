@@ -226,24 +226,26 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
     from audiocast.chapters import write_chapters_file
     from audiocast.production import lines_for, produce
-    from audiocast.stitch import stitch
+    from audiocast.encode import calibrate_encoder
+    from audiocast.stitch import ClipPreparer, stitch
     from audiocast.synth import synthesize
     from audiocast.tags import TagSet, write_tags
     from audiocast.transcript import write_transcripts
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
+    calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)  # meanwhile
     progress(f"{path}: synthesising {len(lines)} sentences")
-    clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir)
-    synthesized = sum(1 for c in clips if not c.cached)
-
     mp3_name = f"{article.slug}.mp3"
     fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
     os.close(fd)
     tmp_mp3 = Path(tmp)
     try:
-        progress(f"{path}: stitching")
-        audio = stitch(produced, lines, clips, config, tmp_mp3)
+        with ClipPreparer(config.audio.sample_rate) as preparer:  # clips are prepared while others are synthesised
+            clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
+                               on_ready=preparer.submit)
+            progress(f"{path}: stitching")
+            audio = stitch(produced, lines, clips, config, tmp_mp3, preparer=preparer)
         pub_date = article.date or (previous.first_published if previous and previous.first_published else None) \
             or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         description = article.description or _describe(article)
@@ -273,6 +275,7 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
         first_published=previous.first_published if previous else pub_date,
         number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
     )
+    synthesized = sum(1 for c in clips if not c.cached)
     return ArticleResult(source=path, episode=episode, warnings=tuple(warnings), synthesized=synthesized,
                          cached=len(clips) - synthesized), memory
 

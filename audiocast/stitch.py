@@ -12,10 +12,11 @@ their format).  The editing itself is plain arithmetic on numpy sample arrays:
    planned on it by :func:`audiocast.chapters.plan_chapters` and the layout is
    redone until the chapter pauses sit exactly where the chapters start;
 3. the mix is gained to the loudness target (−19 LUFS mono, −16 stereo) and
-   encoded by one ffmpeg run: an oversampled look-ahead limiter holds the
-   true peak under −1 dBTP, libmp3lame writes CBR with an Info header, and
-   ebur128 measures the limited signal (a second run only if the limiter moved
-   the loudness more than expected).
+   encoded in one pass: an oversampled look-ahead limiter holds the true peak
+   under −1 dBTP and ebur128 measures the limited signal (one ffmpeg process),
+   libmp3lame writes CBR with an Info header (another, on the other core; two
+   at once for the two halves of a long episode, joined by :mod:`audiocast.mp3join`),
+   a second pass only if the limiter moved the loudness more than expected.
 
 Cue times are where the words start and end on the final timeline (not where
 the engine's silence started), so transcripts follow the voice.
@@ -23,11 +24,11 @@ the engine's silence started), so transcripts follow the voice.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import functools
 import math
-import re
-import subprocess
-import tempfile
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
@@ -37,21 +38,23 @@ from pydub import AudioSegment
 
 from audiocast.config import Config, PauseConfig
 from audiocast.errors import AudioError
+from audiocast.encode import (LAME_DELAY, LAME_MIN_PAD, LAME_PAD_MARGIN, calibrate_encoder, limit_and_encode,
+                              mp3_args, run_ffmpeg)
 from audiocast.fsutil import atomic_path
 from audiocast.model import Chapter, Clip, Cue, EpisodeAudio, Line, Script
-from audiocast.probe import ffprobe, require_ffmpeg
+from audiocast.probe import require_ffmpeg
 
 # Levels.  Clips are levelled to a common loudness with headroom, the whole mix is
 # then gained to the target; the limiter ceiling leaves room for MP3 overshoot.
 CLIP_LUFS = -23.0
 STING_BELOW_LU = 6.0  # the sting sits this far below the voices
 CEILING_DBTP = -2.3  # the MP3 encoder adds up to ~0.8 dB of overshoot on espeak speech
-OVERSAMPLE = 2  # measured: 4x gives the same final true peak (the encoder's overshoot dominates), 10 % slower
 LOUDNESS_TOLERANCE = 0.2  # LU
 LIMIT_PASSES = 3
 TRUE_PEAK_ALLOWANCE_DB = 0.3  # inter-sample peaks over the sample peak, for predicting the limiter
 LIMITER_SLOPE_GUESS = 0.65  # LU gained per dB of gain once the limiter works
 MAX_CLIP_GAIN_DB = 30.0
+PREPARE_THREADS = 4  # clips loaded, trimmed and levelled at once (at most one per core)
 
 # Trimming and fades.
 WINDOW_MS = 5
@@ -67,11 +70,6 @@ STING_FADE_OUT_MS = 500
 LEAD_IN_MS = 300  # before the first words when there is no sting
 TAIL_MS = 700  # after the last sound
 
-# libmp3lame: 576 + 529 samples of encoder delay, and it pads at least 48 samples
-# at the end; the input is padded so that the last frame is (almost) full.
-LAME_DELAY = 1105
-LAME_MIN_PAD = 48
-LAME_PAD_MARGIN = 24
 
 Mark = tuple[str, int, int, int]  # (part, section, paragraph, start_ms)
 
@@ -100,11 +98,12 @@ class _Timeline:
 
 # --------------------------------------------------------------------------- public API
 def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config: Config,
-           out_mp3: Path) -> EpisodeAudio:
+           out_mp3: Path, preparer: Optional[ClipPreparer] = None) -> EpisodeAudio:
     """Mix ``clips`` (``clips[i]`` says ``lines[i]``) into ``out_mp3``: trimmed, paced, levelled, chaptered.
 
     Returns the episode's duration (within ~15 ms of both ffprobe's and the decoded
     length), chapters contiguous from 0 to that duration, and one cue per line.
+    ``preparer`` may hold clips already being prepared (see :class:`ClipPreparer`).
     """
     from audiocast.chapters import plan_chapters
 
@@ -114,8 +113,14 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
         raise AudioError("nothing to stitch: the script has no lines", out_mp3)
     require_ffmpeg()
     rate, channels, bitrate = config.audio.sample_rate, config.audio.channels, config.audio.bitrate
+    calibration = calibrate_encoder(bitrate, rate, channels)  # started earlier by the pipeline, usually
 
-    voiced = [_prepare_clip(clip.path, rate) for clip in clips]
+    with (ClipPreparer(rate) if preparer is None else contextlib.nullcontext(preparer)) as prepared:
+        if prepared.rate != rate:
+            raise ValueError(f"clips prepared at {prepared.rate} Hz for a {rate} Hz episode")
+        for clip in clips:
+            prepared.submit(clip.path)
+        voiced = [prepared.result(clip.path) for clip in clips]
     sting = _prepare_sting(config.audio.sting, rate) if config.audio.sting else None
     keys = [_paragraph_key(script, line) for line in lines]
 
@@ -159,14 +164,14 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
     # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
     target = config.loudness_target - (10 * math.log10(2) if channels == 2 else 0.0)
     # The encoder changes the level by a fixed amount; aim above the target so the MP3 lands on it.
-    compensation = -encoder_gain_db(bitrate, rate, channels)
+    compensation = -calibration.result()
     with atomic_path(out_mp3, suffix=".mp3") as tmp:
         _normalise_and_encode(mix, _gate(step_sums, timeline.length, rate), target + compensation,
                               CEILING_DBTP + compensation, rate, tmp, bitrate_kbps=bitrate, channels=channels)
     # Players that honour the encoder delay/padding in the Info header play exactly the mix;
-    # ffprobe and header-based players count whole frames (~26 ms more).  Report the middle,
-    # so every way of measuring agrees with the tags, chapters and feed within ~15 ms.
-    duration_ms = round((_probed_duration_ms(out_mp3) + timeline.length * 1000 / rate) / 2)
+    # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
+    # middle, so every way of measuring agrees with the tags, chapters and feed within ~15 ms.
+    duration_ms = timeline.duration_ms
     if chapters and chapters[-1].end_ms != duration_ms:
         chapters = chapters[:-1] + (replace(chapters[-1], end_ms=duration_ms),)
 
@@ -178,7 +183,7 @@ def encode_mp3(wav: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 
     """Encode an audio file to a CBR MP3 with an Info header (used for voice auditions); returns ``mp3``."""
     require_ffmpeg()
     with atomic_path(mp3, suffix=".mp3") as tmp:
-        _run_ffmpeg(["-i", str(wav), *_mp3_args(bitrate_kbps, sample_rate, channels), str(tmp)], None, mp3)
+        run_ffmpeg(["-i", str(wav), *mp3_args(bitrate_kbps, sample_rate, channels), str(tmp)], None, mp3)
     return mp3
 
 
@@ -237,6 +242,42 @@ def _gate(step_sums: np.ndarray, length: int, rate: int) -> float:
 
 
 # --------------------------------------------------------------------------- clips
+class ClipPreparer:
+    """Loads, trims and levels clips in background threads, as soon as they are submitted.
+
+    numpy's FFTs and espeak release the GIL, so clips are prepared on the other core while
+    the rest are synthesised (``synthesize(on_ready=preparer.submit)``) and on every core
+    after.  Each clip is prepared on its own, so the result does not depend on the timing.
+    Use as a context manager (the threads stop at exit).
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1))
+        self._futures: dict[Path, concurrent.futures.Future] = {}
+
+    def submit(self, path: Path) -> None:
+        """Start preparing the clip at ``path`` (once per path)."""
+        if path not in self._futures:
+            self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
+
+    def result(self, path: Path) -> _Voiced:
+        """The prepared clip (its AudioError when it cannot be used)."""
+        self.submit(path)
+        return self._futures[path].result()
+
+    def close(self) -> None:
+        """Stop the threads (clips not started yet are dropped)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._futures.clear()
+
+    def __enter__(self) -> ClipPreparer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def _prepare_clip(path: Path, rate: int) -> _Voiced:
     samples, weighted = _load(path, rate)
     first, last, onset, end = _find_sound(samples, rate, path, KEEP_BEFORE_MS * rate // 1000,
@@ -281,8 +322,9 @@ def _load(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray]:
         raise AudioError("audio file not found", path) from None
     except Exception as exc:  # pydub raises CouldntDecodeError, wave.Error, IndexError... on bad files
         raise AudioError(f"cannot decode audio ({type(exc).__name__}: {exc})".strip(), path) from None
-    full_scale = float(1 << (8 * segment.sample_width - 1))
-    x = np.array(segment.get_array_of_samples(), dtype=np.float64) / full_scale
+    full_scale = np.float32(1 << (8 * segment.sample_width - 1))
+    # single precision: twice as fast, and its rounding (~-140 dB) is far below the 16-bit clips' own
+    x = np.array(segment.get_array_of_samples(), dtype=np.float32) / full_scale
     src = segment.frame_rate
     n_out = round(len(x) * rate / src)
     if n_out == 0:
@@ -291,11 +333,11 @@ def _load(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray]:
     size = base << max(0, math.ceil(math.log2((len(x) + src // 20) / base)))
     size_out = size * rate // src
     spectrum = np.fft.rfft(x, size)
-    out = np.zeros(size_out // 2 + 1, dtype=complex)
+    out = np.zeros(size_out // 2 + 1, dtype=np.complex64)
     keep = min(len(spectrum), len(out))
-    out[:keep] = spectrum[:keep] * (size_out / size)
+    out[:keep] = spectrum[:keep] * np.float32(size_out / size)
     samples = np.fft.irfft(out, size_out)[:n_out]
-    weighted = np.fft.irfft(out * _k_response(size_out, rate), size_out)[:n_out]
+    weighted = np.fft.irfft(out * _k_response(size_out, rate).astype(np.complex64), size_out)[:n_out]
     return samples, weighted
 
 
@@ -460,12 +502,6 @@ def _ms(samples: int, rate: int) -> int:
 
 
 # --------------------------------------------------------------------------- encoding
-def _mp3_args(bitrate_kbps: int, sample_rate: int, channels: int) -> list[str]:
-    # No ID3 from ffmpeg: tags.py writes the ID3v2.3 tag; the file starts with the Info frame.
-    return ["-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(sample_rate), "-ac", str(channels),
-            "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-map_metadata", "-1", "-f", "mp3"]
-
-
 def _normalise_and_encode(mix: np.ndarray, measured: float, target: float, ceiling_db: float, rate: int,
                           mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
     """Gain ``mix`` to ``target`` LUFS, hold its true peak under ``ceiling_db`` and encode it to ``mp3``.
@@ -487,7 +523,7 @@ def _normalise_and_encode(mix: np.ndarray, measured: float, target: float, ceili
         factor = np.float32(10 ** (gain_db / 20))
         mix *= factor  # in place: an hour of audio is 600 MB a copy
         try:
-            reached = _limit_and_encode(mix, rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
+            reached = limit_and_encode(mix, rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
         finally:
             mix /= factor
         if not math.isfinite(reached) or abs(target - reached) <= LOUDNESS_TOLERANCE:  # nan: not measured
@@ -523,74 +559,3 @@ def _windows(mix: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore"):
         peak_db = 20 * np.log10(np.abs(frames).max(axis=1).astype(np.float64))
     return energy, peak_db
-
-
-def _limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
-                      channels: int) -> float:
-    """One ffmpeg run: limiter → CBR MP3 file; returns the limited signal's integrated loudness.
-
-    The look-ahead limiter runs at OVERSAMPLE times the rate, so it catches the inter-sample
-    peaks a true-peak meter sees; ffmpeg's ebur128 measures its output in the same run.
-    """
-    ceiling = 10 ** (ceiling_db / 20)
-    stereo = ",pan=stereo|c0=c0|c1=c0" if channels == 2 else ""  # dual mono, full level in each channel
-    graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
-             f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled:latency=enabled,"
-             f"aresample={rate},asplit=2[limited][measure];[limited]anull{stereo}[enc];"
-             f"[measure]ebur128=framelog=verbose[measured]")
-    log = _run_ffmpeg(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-filter_complex", graph,
-                       "-map", "[enc]", *_mp3_args(bitrate_kbps, rate, channels), str(mp3),
-                       "-map", "[measured]", "-f", "null", "-"], _f32(mix), mp3, loglevel="info")
-    found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
-    return float(found[-1]) if found else float("nan")
-
-
-def _encode(mix: np.ndarray, rate: int, mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
-    """The one encode: raw float mix on stdin → CBR MP3 file (dual mono for stereo)."""
-    args = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
-    if channels == 2:
-        args += ["-af", "pan=stereo|c0=c0|c1=c0"]  # dual mono at full level in each channel
-    _run_ffmpeg([*args, *_mp3_args(bitrate_kbps, rate, channels), str(mp3)], _f32(mix), mp3)
-
-
-def _f32(samples: np.ndarray) -> memoryview:
-    """The samples as little-endian float32 bytes for ffmpeg's stdin (no copy when they already are)."""
-    return memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
-
-
-@functools.lru_cache(maxsize=None)
-def encoder_gain_db(bitrate_kbps: int, sample_rate: int, channels: int) -> float:
-    """The level change (dB) libmp3lame applies at these settings, measured once per process on a tone.
-
-    LAME's CBR mode plays a tone back about 0.45 dB quieter than it went in; the
-    stitcher pre-compensates so the published MP3 meets the loudness target.
-    """
-    t = np.arange(sample_rate) / sample_rate
-    tone = 0.1 * np.sin(2 * np.pi * 997 * t)
-    with tempfile.TemporaryDirectory(prefix="audiocast-cal-") as tmp:
-        mp3 = Path(tmp) / "tone.mp3"
-        _encode(tone, sample_rate, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
-        proc = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(mp3), "-af", "pan=mono|c0=c0",
-                               "-f", "f32le", "-"], capture_output=True)
-    decoded = np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
-    quarter = sample_rate // 4
-    if proc.returncode != 0 or len(decoded) < 3 * quarter:
-        return 0.0
-    gain = 10 * math.log10(np.mean(decoded[quarter:3 * quarter] ** 2) / np.mean(tone[quarter:3 * quarter] ** 2))
-    return gain if abs(gain) < 3.0 else 0.0  # anything larger is not a level change: ignore it
-
-
-def _run_ffmpeg(args: list[str], stdin: Optional[memoryview], target: Path, loglevel: str = "error") -> str:
-    """Run ffmpeg; its log, or AudioError (naming ``target``) with ffmpeg's last error line."""
-    proc = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-loglevel", loglevel,
-                           *(["-nostdin"] if stdin is None else []), "-y", *args], input=stdin, capture_output=True)
-    log = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        errors = [line for line in log.strip().splitlines() if "rror" in line] or log.strip().splitlines()
-        raise AudioError(f"ffmpeg could not encode the MP3: {errors[-1] if errors else 'unknown error'}", target)
-    return log
-
-
-def _probed_duration_ms(mp3: Path) -> int:
-    return round(float(ffprobe(mp3)["format"]["duration"]) * 1000)
-

@@ -71,11 +71,14 @@ def synthesize(
     jobs: Optional[int] = None,
     cache_dir: Optional[Path] = None,
     progress: Optional[Callable[[int, int], None]] = None,
+    on_ready: Optional[Callable[[Path], None]] = None,
 ) -> tuple[Clip, ...]:
     """One verified clip per line, in order; only cache misses are synthesised.
 
     ``jobs`` worker processes (default: CPU count) synthesise the misses;
-    ``progress(done, total)`` is called as misses finish.  Raises EngineError
+    ``progress(done, total)`` is called as misses finish, ``on_ready(path)`` as soon as a
+    clip's WAV is complete in the cache (hits first; lets the stitcher start on them while
+    the rest are synthesised).  Raises EngineError
     when an engine is unavailable or fails on a line (naming voice and text).
     A :class:`VoiceLibrary` may be passed for ``lexicon`` (its lexicon is used).
     """
@@ -98,7 +101,11 @@ def synthesize(
         if key not in tasks and _cached_duration(path) is None:
             tasks[key] = (spoken, profile, path)
     _check_engines({p.engine for _, p, _ in tasks.values()})
-    durations = _render_all(list(tasks.values()), jobs, progress)
+    if on_ready:
+        for key, _, _, path in planned:
+            if key not in tasks:
+                on_ready(path)
+    durations = _render_all(list(tasks.values()), jobs, progress, on_ready)
     clips = []
     for key, spoken, profile, path in planned:
         duration = durations.get(path)
@@ -131,12 +138,15 @@ def _cached_duration(path: Path) -> Optional[int]:
 
 def _render_all(
     tasks: list[tuple[str, VoiceProfile, Path]], jobs: int, progress: Optional[Callable[[int, int], None]],
+    on_ready: Optional[Callable[[Path], None]] = None,
 ) -> dict[Path, int]:
     out: dict[Path, int] = {}
     total = len(tasks)
 
     def done(path: Path, ms: int) -> None:
         out[path] = ms
+        if on_ready:
+            on_ready(path)
         if progress:
             progress(len(out), total)
 
