@@ -2,8 +2,7 @@
 
 ffmpeg 5 runs a filter graph and its encoder in one thread and LAME takes most of
 the time, so the limiter (with the ebur128 meter) and LAME are separate processes
-on separate cores, and an episode long enough to have a silent pause near its
-middle is encoded in two halves at once, joined by :mod:`audiocast.mp3join`.
+on separate cores, joined by a pipe.
 """
 
 from __future__ import annotations
@@ -28,10 +27,6 @@ OVERSAMPLE = 2  # measured: 4x gives the same final true peak (the encoder's ove
 LAME_DELAY = 1105
 LAME_MIN_PAD = 48
 LAME_PAD_MARGIN = 24
-# Long episodes are encoded in two halves at once (two cores), cut in a silent pause near the middle.
-SPLIT_MIN_S = 20
-SPLIT_MAX_S = 1800  # the limited signal is held in memory (4 bytes a sample) while the halves encode
-SPLIT_GUARD_FRAMES = 3  # whole frames of silence each side of the seam
 
 
 def mp3_args(bitrate_kbps: int, sample_rate: int, channels: int) -> list[str]:
@@ -48,9 +43,7 @@ def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *
     The look-ahead limiter runs at OVERSAMPLE times the rate, so it catches the inter-sample
     peaks a true-peak meter sees; ffmpeg's ebur128 measures its output in the same run.
     ffmpeg 5 runs a whole graph and its encoder in one thread and LAME takes most of the
-    time, so the limiter and LAME are separate processes (on separate cores), and an episode
-    long enough to have a silent pause near its middle is encoded in two halves at once
-    (see :func:`_encode_halves`).
+    time, so the limiter and LAME are separate processes (on separate cores).
     """
     ceiling = 10 ** (ceiling_db / 20)
     graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
@@ -60,26 +53,23 @@ def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *
     raw = ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
     limiter_args = [*raw, "-i", "pipe:0", "-filter_complex", graph, "-map", "[limited]", *raw, "pipe:1",
                     "-map", "[measured]", "-f", "null", "-"]
-    cut = split_point(mix, rate)
-    if cut is not None:
-        log = _encode_halves(mix, cut, limiter_args, rate, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
-    else:  # limiter | LAME, joined by a pipe
-        encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
-        try:
-            limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=encoder.stdin, loglevel="info")
-        finally:
-            encoder.stdin.close()  # the limiter holds the pipe now; LAME sees its end when the limiter exits
-        try:
-            limiter.stdin.write(_f32(mix))
-        except BrokenPipeError:  # the limiter failed: its log says why
-            pass
-        finally:
-            limiter.stdin.close()
-        limiter.wait()
-        encoder.wait()
-        log = _log(limiter)
-        _check_ffmpeg(limiter.returncode, log, mp3)
-        _check_ffmpeg(encoder.returncode, _log(encoder), mp3)
+    # limiter | LAME, joined by a pipe
+    encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
+    try:
+        limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=encoder.stdin, loglevel="info")
+    finally:
+        encoder.stdin.close()  # the limiter holds the pipe now; LAME sees its end when the limiter exits
+    try:
+        limiter.stdin.write(_f32(mix))
+    except BrokenPipeError:  # the limiter failed: its log says why
+        pass
+    finally:
+        limiter.stdin.close()
+    limiter.wait()
+    encoder.wait()
+    log = _log(limiter)
+    _check_ffmpeg(limiter.returncode, log, mp3)
+    _check_ffmpeg(encoder.returncode, _log(encoder), mp3)
     found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
     return float(found[-1]) if found else float("nan")
 
@@ -88,129 +78,6 @@ def _encoder_args(rate: int, mp3: Path, bitrate_kbps: int, channels: int) -> lis
     stereo = ["-af", "pan=stereo|c0=c0|c1=c0"] if channels == 2 else []  # dual mono, full level in each channel
     return ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *stereo,
             *mp3_args(bitrate_kbps, rate, channels), str(mp3)]
-
-
-def split_point(mix: np.ndarray, rate: int) -> Optional[int]:
-    """Where two encoders can take over from each other, nearest the middle of ``mix``; None if nowhere.
-
-    The first encoder gets ``mix[:cut]``, the second ``mix[cut + overhead:]``: the
-    first one's end padding and the second one's encoder delay fill the ``overhead``
-    samples in between (so the joined file plays the mix, sample for sample), and
-    ``cut + overhead`` is a whole number of frames (so the first file has no
-    more padding than that).  All of it, and SPLIT_GUARD_FRAMES frames each side,
-    must be digital silence in the mix: the frames at the seam then encode
-    silence, whatever each encoder's state.
-    """
-    frame = 1152 if rate >= 32000 else 576
-    overhead = LAME_DELAY + LAME_MIN_PAD + LAME_PAD_MARGIN
-    guard = SPLIT_GUARD_FRAMES * frame
-    if not SPLIT_MIN_S * rate <= len(mix) <= SPLIT_MAX_S * rate:
-        return None
-    lo, hi = len(mix) // 4, 3 * len(mix) // 4  # a seam far from the middle would not save much
-    edges = np.diff(np.concatenate(([0], (mix[lo:hi] == 0).view(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1) + lo, np.flatnonzero(edges == -1) + lo
-    best = None
-    for start, end in zip(starts.tolist(), ends.tolist()):
-        cut = -(-(start + guard + overhead) // frame) * frame - overhead  # first cut with whole frames
-        if cut + overhead + guard <= end and (best is None or abs(cut - len(mix) // 2) < abs(best - len(mix) // 2)):
-            best = cut
-    return best
-
-
-def _encode_halves(mix: np.ndarray, cut: int, limiter_args: list[str], rate: int, mp3: Path, *,
-                   bitrate_kbps: int, channels: int) -> str:
-    """One limiter and meter, two LAMEs (one per half, at :func:`split_point`), joined: the limiter's log.
-
-    The limited signal comes back here and each LAME is fed its half as soon as it has
-    arrived, so the second starts as soon as the limiter passes the middle.  The joined
-    file is checked (silence at the seam, every frame where it should be); if anything
-    is off, the limited signal is encoded again by one LAME.
-    """
-    from audiocast import mp3join
-
-    overhead = LAME_DELAY + LAME_MIN_PAD + LAME_PAD_MARGIN
-    frame = 1152 if rate >= 32000 else 576
-    limited = np.empty(len(mix), dtype="<f4")
-    buffer = memoryview(limited).cast("B")
-    with tempfile.TemporaryDirectory(prefix="audiocast-enc-") as tmp:
-        halves = [Path(tmp) / "a.mp3", Path(tmp) / "b.mp3"]
-        spans = [(0, cut * 4), ((cut + overhead) * 4, len(buffer))]
-        encoders = [_ffmpeg(_encoder_args(rate, half, bitrate_kbps, channels), stdin=subprocess.PIPE)
-                    for half in halves]
-        limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, loglevel="info")
-        arrived = threading.Condition()
-        received = [0, False]  # bytes of the limited signal so far, limiter finished
-
-        def send() -> None:
-            try:
-                limiter.stdin.write(_f32(mix))
-            except BrokenPipeError:  # the limiter failed: its log says why
-                pass
-            finally:
-                limiter.stdin.close()
-
-        def receive() -> None:
-            got = 0
-            try:
-                while got < len(buffer):
-                    n = limiter.stdout.readinto1(buffer[got:got + (1 << 20)])
-                    if not n:
-                        break
-                    got += n
-                    with arrived:
-                        received[0] = got
-                        arrived.notify_all()
-            finally:
-                with arrived:
-                    received[1] = True
-                    arrived.notify_all()
-
-        def feed(encoder: subprocess.Popen, start: int, end: int) -> None:
-            pos = start
-            try:
-                while pos < end:
-                    with arrived:
-                        arrived.wait_for(lambda: received[0] > pos or received[1])
-                        ready = min(received[0], end)
-                    if ready <= pos:
-                        break
-                    encoder.stdin.write(buffer[pos:ready])
-                    pos = ready
-            except BrokenPipeError:  # that LAME failed: its log says why
-                pass
-            finally:
-                encoder.stdin.close()
-
-        threads = [threading.Thread(target=send, daemon=True), threading.Thread(target=receive, daemon=True)]
-        threads += [threading.Thread(target=feed, args=(enc, *span), daemon=True)
-                    for enc, span in zip(encoders, spans)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for proc in (limiter, *encoders):
-            proc.wait()
-        log = _log(limiter)
-        _check_ffmpeg(limiter.returncode, log, mp3)
-        if received[0] != len(buffer):
-            raise AudioError(f"ffmpeg's limiter gave {received[0] // 4} samples for {len(mix)}", mp3)
-        for encoder in encoders:
-            _check_ffmpeg(encoder.returncode, _log(encoder), mp3)
-        guard = SPLIT_GUARD_FRAMES * frame
-        joined = None
-        if not limited[cut - guard: cut + overhead + guard].any():
-            try:
-                first, second = (mp3join.parse(half.read_bytes()) for half in halves)
-            except ValueError:
-                first = second = None
-            if (first and second and len(first.frame_sizes) == (cut + overhead) // frame
-                    and len(first.frame_sizes) + len(second.frame_sizes) == (len(mix) + overhead) // frame):
-                joined = mp3join.join(first, second)
-        if joined is None:  # not silent at the seam after all, or LAME framed differently: one encoder
-            run_ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), _f32(limited), mp3)
-        else:
-            mp3.write_bytes(joined)
-    return log
 
 
 def _log(proc: subprocess.Popen) -> str:

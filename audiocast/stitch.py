@@ -14,8 +14,7 @@ their format).  The editing itself is plain arithmetic on numpy sample arrays:
 3. the mix is gained to the loudness target (−19 LUFS mono, −16 stereo) and
    encoded in one pass: an oversampled look-ahead limiter holds the true peak
    under −1 dBTP and ebur128 measures the limited signal (one ffmpeg process),
-   libmp3lame writes CBR with an Info header (another, on the other core; two
-   at once for the two halves of a long episode, joined by :mod:`audiocast.mp3join`),
+   libmp3lame writes CBR with an Info header (another, on the other core),
    a second pass only if the limiter moved the loudness more than expected.
 
 Cue times are where the words start and end on the final timeline (not where

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from audiocast.chapters import timestamp, write_chapters_file  # noqa: F401  (re-exported for the pipeline)
+from audiocast.chapters import timestamp
 from audiocast.fsutil import write_text_atomic
 from audiocast.model import Cue
 
