@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import functools
 import math
 import os
 from dataclasses import dataclass, replace
@@ -40,6 +39,7 @@ from audiocast.errors import AudioError
 from audiocast.encode import (LAME_DELAY, LAME_MIN_PAD, LAME_PAD_MARGIN, calibrate_encoder, limit_and_encode,
                               mp3_args, run_ffmpeg)
 from audiocast.fsutil import atomic_path
+from audiocast.loudness import gate, k_response, step_sums
 from audiocast.model import Chapter, Clip, Cue, EpisodeAudio, Line, Script
 from audiocast.probe import require_ffmpeg
 
@@ -165,7 +165,7 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
     # The encoder changes the level by a fixed amount; aim above the target so the MP3 lands on it.
     compensation = -calibration.result()
     with atomic_path(out_mp3, suffix=".mp3") as tmp:
-        _normalise_and_encode(mix, _gate(step_sums, timeline.length, rate), target + compensation,
+        _normalise_and_encode(mix, gate(step_sums, timeline.length, rate), target + compensation,
                               CEILING_DBTP + compensation, rate, tmp, bitrate_kbps=bitrate, channels=channels)
     # Players that honour the encoder delay/padding in the Info header play exactly the mix;
     # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
@@ -184,60 +184,6 @@ def encode_mp3(wav: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 
     with atomic_path(mp3, suffix=".mp3") as tmp:
         run_ffmpeg(["-i", str(wav), *mp3_args(bitrate_kbps, sample_rate, channels), str(tmp)], None, mp3)
     return mp3
-
-
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """ITU-R BS.1770-4 integrated loudness (LUFS) of mono samples in [-1, 1]: K-weighted, gated.
-
-    Matches ``ffmpeg -af ebur128`` on the same signal to within about 0.1 LU.
-    Signals shorter than one 400 ms block are measured as a single block.  Long
-    signals are filtered in chunks, so an hour of audio needs no extra hour of memory.
-    """
-    x = np.asarray(samples)
-    step, pad = round(0.1 * rate), rate // 4
-    size = min(1 << max(12, math.ceil(math.log2(len(x) + 2 * pad + 1))), 1 << 20)
-    chunk = (size - 2 * pad) // step * step  # whole 100 ms steps per chunk
-    response = _k_response(size, rate)
-    sums = []
-    for start in range(0, len(x), chunk):
-        # The filters' impulse responses die out within a few ms: a 250 ms lead makes
-        # chunked FFT filtering equal to running the IIR filters over the whole signal.
-        lead = min(pad, start)
-        piece = np.asarray(x[start - lead: start + chunk], dtype=np.float64)
-        filtered = np.fft.irfft(np.fft.rfft(piece, size) * response, size)
-        sums.append(_step_sums(filtered[lead: lead + min(chunk, len(x) - start)], step))
-    return _gate(np.concatenate(sums) if sums else np.zeros(0), len(x), rate)
-
-
-def _step_sums(y: np.ndarray, step: int) -> np.ndarray:
-    """Energy (sum of squares) of every 100 ms step, the last one possibly partial."""
-    full = len(y) // step
-    steps = np.asarray(y[: full * step], dtype=np.float64).reshape(full, step)
-    sums = np.einsum("ij,ij->i", steps, steps)
-    if len(y) % step:
-        tail = np.asarray(y[full * step:], dtype=np.float64)
-        sums = np.append(sums, float(np.dot(tail, tail)))
-    return sums
-
-
-def _gate(step_sums: np.ndarray, length: int, rate: int) -> float:
-    """BS.1770 gating over 400 ms blocks overlapping by 75 % (four 100 ms steps each)."""
-    if length == 0:
-        return float("-inf")
-    block = 4 * round(0.1 * rate)
-    if length < block:
-        z = np.array([step_sums.sum() / length])
-    else:
-        s = step_sums[: length // round(0.1 * rate)]
-        z = (s[:-3] + s[1:-2] + s[2:-1] + s[3:]) / block
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10 * np.log10(z)
-    z = z[levels > -70.0]  # absolute gate
-    if len(z) == 0:
-        return float("-inf")
-    relative = -0.691 + 10 * math.log10(z.mean()) - 10.0
-    kept = z[-0.691 + 10 * np.log10(z) > relative]
-    return -0.691 + 10 * math.log10(kept.mean())
 
 
 # --------------------------------------------------------------------------- clips
@@ -298,8 +244,8 @@ def _levelled(samples: np.ndarray, weighted: np.ndarray, first: int, last: int, 
               path: Path, onset: int, end: int, fade_out: Optional[int] = None) -> _Voiced:
     """``samples[first:last]``, faded, at ``lufs`` integrated loudness (measured on the K-weighted copy)."""
     samples, weighted = (_cut(x, first, last, rate, fade_out) for x in (samples, weighted))
-    sums = _step_sums(weighted, round(0.1 * rate))
-    loudness = _gate(sums, len(weighted), rate)
+    sums = step_sums(weighted, round(0.1 * rate))
+    loudness = gate(sums, len(weighted), rate)
     if not math.isfinite(loudness):
         raise AudioError("holds no audible sound", path)
     gain = 10 ** (min(lufs - loudness, MAX_CLIP_GAIN_DB) / 20)
@@ -336,7 +282,7 @@ def _load(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray]:
     keep = min(len(spectrum), len(out))
     out[:keep] = spectrum[:keep] * np.float32(size_out / size)
     samples = np.fft.irfft(out, size_out)[:n_out]
-    weighted = np.fft.irfft(out * _k_response(size_out, rate).astype(np.complex64), size_out)[:n_out]
+    weighted = np.fft.irfft(out * k_response(size_out, rate).astype(np.complex64), size_out)[:n_out]
     return samples, weighted
 
 
@@ -367,29 +313,6 @@ def _cut(x: np.ndarray, first: int, last: int, rate: int, fade_out: Optional[int
     out[:fade_in] *= np.linspace(0.0, 1.0, fade_in)
     out[len(out) - fade_out:] *= np.linspace(1.0, 0.0, fade_out)
     return out
-
-
-@functools.lru_cache(maxsize=16)
-def _k_response(size: int, rate: int) -> np.ndarray:
-    """Frequency response of the K-weighting filter at the rfft bins of a ``size``-point FFT."""
-    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = math.tan(math.pi * f0 / rate)
-    vh = 10 ** (gain_db / 20)
-    vb = vh ** 0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf_b = ((vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0)
-    shelf_a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = math.tan(math.pi * f0 / rate)
-    a0 = 1 + k / q + k * k
-    high_b = (1.0, -2.0, 1.0)
-    high_a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
-    z = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)  # z^-1 at each bin
-
-    def biquad(b, a):
-        return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-
-    return biquad(shelf_b, shelf_a) * biquad(high_b, high_a)
 
 
 # --------------------------------------------------------------------------- timeline

@@ -19,7 +19,8 @@ from audiocast.config import AudioConfig, Config, PauseConfig, PodcastConfig
 from audiocast.errors import AudioError
 from audiocast.model import Article, Casting, Clip, Script, Section, Segment, VoiceProfile
 from audiocast.production import lines_for, produce
-from audiocast.stitch import encode_mp3, integrated_loudness, stitch
+from audiocast.loudness import integrated_loudness
+from audiocast.stitch import encode_mp3, stitch
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip
