@@ -114,3 +114,20 @@ def test_check_passes_on_a_fresh_build(seed_build):
     out, _, env = seed_build
     proc = run_cli("check", str(out), env=env, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_listener_can_follow_the_opening_minute(seed_build):
+    """pocketsphinx, as a stand-in for a listener's ear, hears the article's own words in the episode."""
+    from pocketsphinx import Decoder
+
+    out, _, _ = seed_build
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out / "all-of-us-strangers.mp3"), "-t", "75",
+                          "-ar", "16000", "-ac", "1", "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    decoder = Decoder(samprate=16000)
+    decoder.start_utt()
+    decoder.process_raw(raw, full_utt=True)
+    decoder.end_utt()
+    heard = set(decoder.hyp().hypstr.split())
+    words = {"strangers", "vanity", "fair", "interview", "production", "childhood", "significant", "anticipated",
+             "novel", "redecorate", "expansive", "scott"}
+    assert len(words & heard) >= 6, sorted(words & heard)
