@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from audiocast.errors import AudiocastError
+from audiocast.model import Chapter
 
 if TYPE_CHECKING:  # pragma: no cover
     from audiocast.tags import Id3Facts
@@ -24,15 +25,6 @@ _BITRATES = {  # Layer III, kbps, by MPEG version
     2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
 }
 _RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000, 8000)}
-
-
-@dataclass(frozen=True)
-class ProbeChapter:
-    """One chapter as ffprobe (and so ffmpeg-based players) lists it, in file order."""
-
-    title: str
-    start_ms: int
-    end_ms: int
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,7 @@ class Mp3Facts:
     header_version: Optional[tuple[int, int]]  # from the tag header bytes; None without an ID3v2 tag
     id3: Optional["Id3Facts"] = None  # (frames, CHAP in file order, CTOC flags, TLEN) or None
     id3_error: Optional[str] = None
-    probe_chapters: tuple[ProbeChapter, ...] = ()  # ffprobe's list
+    probe_chapters: tuple[Chapter, ...] = ()  # as ffprobe (and so ffmpeg-based players) lists them, in file order
     stream: Optional[StreamFacts] = None
     codec: str = ""
     sample_rate: int = 0
@@ -159,7 +151,7 @@ def mp3_facts(path: Path) -> Mp3Facts:
     streams = info.get("streams", [])
     audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
     chapters = tuple(
-        ProbeChapter(title=(c.get("tags") or {}).get("title", ""), start_ms=round(float(c["start_time"]) * 1000),
+        Chapter(title=(c.get("tags") or {}).get("title", ""), start_ms=round(float(c["start_time"]) * 1000),
                    end_ms=round(float(c["end_time"]) * 1000))
         for c in info.get("chapters", [])
     )
