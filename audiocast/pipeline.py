@@ -9,7 +9,9 @@ atomically, so a failed build leaves earlier outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -118,14 +120,34 @@ def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path 
 def build(sources: Sequence[Path], out_dir: Path, config: Config, options: BuildOptions = BuildOptions(),
           progress: Progress = lambda _msg: None) -> BuildReport:
     """Build every article in ``sources`` into ``out_dir`` and write the feed."""
-    from audiocast.cast import load_cast_memory, save_cast_memory
     from audiocast.readers import find_articles
+
+    started = time.perf_counter()
+    paths = find_articles(sources)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out_dir):
+        return _build_all(paths, out_dir, config, options, progress, started)
+
+
+@contextlib.contextmanager
+def _build_lock(out_dir: Path):
+    """Hold an exclusive lock on ``out_dir`` so two builds (an overlapping cron job) cannot interleave their writes."""
+    lock_path = out_dir / ".audiocast" / "build.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AudiocastError("another audiocast build is writing to this folder; try again when it has finished",
+                                 out_dir) from None
+        yield
+
+
+def _build_all(paths, out_dir, config, options, progress, started) -> BuildReport:
+    from audiocast.cast import load_cast_memory, save_cast_memory
     from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
-    started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = find_articles(sources)
     library = load_voice_library(options.voices_dir)
     cast = library.cast(options.cast or config.audio.cast)
     _require_engines(cast)

@@ -133,3 +133,19 @@ def test_special_characters_survive_feed_and_id3_end_to_end(tmp_path, fake_voice
     tags = json.loads(out)["format"]["tags"]
     assert tags["title"] == title and tags["artist"] == "Zoë Ångström"
     assert tags["album"] == "Tom & Jerry's <Weekly> “Reader”"
+
+
+def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path, fake_voices):
+    import fcntl
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(SEEDS / "repair-cafe.md", src)
+    (out / ".audiocast").mkdir(parents=True)
+    with open(out / ".audiocast" / "build.lock", "w") as held:  # an overlapping build holds the folder
+        fcntl.flock(held, fcntl.LOCK_EX)
+        proc = build(src, out, fake_voices)
+    assert proc.returncode == 1 and "another audiocast build" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (out / "repair-cafe.mp3").exists()
+    build(src, out, fake_voices, check=True)  # the lock is free again
+    assert (out / "repair-cafe.mp3").is_file()
