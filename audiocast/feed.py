@@ -48,21 +48,24 @@ def absolute(config: "Config", name: str) -> str:
 
 
 def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
-               build_date: Optional[dt.datetime] = None) -> Path:
+               build_date: Optional[dt.datetime] = None, cover: Optional[Path] = None) -> Path:
     """Write ``out_dir/feed.xml`` atomically for ``episodes`` and return its path.
 
     Every episode's MP3 must exist in ``out_dir`` (its enclosure length is the
-    file's size).  The cover is the ``cover.*`` file in ``out_dir`` (made by
-    ``cover.ensure_cover``), generated here if missing.
+    file's size).  ``cover`` is the podcast cover in ``out_dir`` as returned by
+    ``cover.ensure_cover`` (called here when not given).
     """
+    from audiocast.cover import ensure_cover
+
     out_dir = Path(out_dir)
+    cover = cover if cover is not None else ensure_cover(config, out_dir)
     target = out_dir / FEED_NAME
     if build_date is None:
         # Nothing changed since the last build: keep the file (and its lastBuildDate) as it is.
         previous = _previous_build_date(target)
-        if previous is not None and _serialize(build_feed(episodes, config, out_dir, previous)) == target.read_bytes():
+        if previous is not None and _serialize(build_feed(episodes, config, out_dir, previous, cover)) == target.read_bytes():
             return target
-    data = _serialize(build_feed(episodes, config, out_dir, build_date))
+    data = _serialize(build_feed(episodes, config, out_dir, build_date, cover))
     with atomic_path(target, suffix=".xml") as tmp:
         tmp.write_bytes(data)
     return target
@@ -81,8 +84,8 @@ def _previous_build_date(feed: Path) -> Optional[dt.datetime]:
 
 
 def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
-               build_date: Optional[dt.datetime] = None) -> etree._Element:
-    """The feed as an lxml element (``<rss>``)."""
+               build_date: Optional[dt.datetime] = None, cover: Optional[Path] = None) -> etree._Element:
+    """The feed as an lxml element (``<rss>``); ``cover`` as in :func:`write_feed`."""
     from audiocast.cover import ensure_cover
 
     p = config.podcast
@@ -99,7 +102,7 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     _sub(ch, "lastBuildDate", rfc2822(built))
     _sub(ch, f"{{{ATOM}}}link", href=feed_url(config), rel="self", type="application/rss+xml")
 
-    cover = ensure_cover(config, out_dir)
+    cover = cover if cover is not None else ensure_cover(config, out_dir)
     cover_url = absolute(config, cover.name)
     image = _sub(ch, "image")
     _sub(image, "url", cover_url)

@@ -144,7 +144,9 @@ def _build_lock(out_dir: Path):
 
 
 def _build_all(paths, out_dir, config, options, progress, started) -> BuildReport:
+    from audiocast import feed
     from audiocast.cast import load_cast_memory, save_cast_memory
+    from audiocast.cover import ensure_cover
     from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
@@ -154,8 +156,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
-    feed_url = _feed_url(config)
-    cover = _ensure_cover(config, out_dir)
+    feed_url = feed.feed_url(config)
+    cover = ensure_cover(config, out_dir)  # the configured image or one generated from the title
 
     results: list[ArticleResult] = []
     for path in paths:
@@ -172,11 +174,9 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
     feed_path = None
     if any(r.episode for r in results) or episodes:
-        from audiocast.feed import write_feed
-
         save_cast_memory(out_dir, memory)
         save_state(out_dir, episodes)
-        feed_path = write_feed(episodes, config, out_dir)
+        feed_path = feed.write_feed(episodes, config, out_dir, cover=cover)
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
 
 
@@ -189,17 +189,6 @@ def _require_engines(cast) -> None:
         ok, why = get_engine(name).available()
         if not ok:
             raise EngineError(f"the '{cast.name}' cast needs the {name} engine, which is not available: {why}")
-
-
-def _feed_url(config: Config) -> str:
-    return config.podcast.base_url.rstrip("/") + "/feed.xml"
-
-
-def _ensure_cover(config: Config, out_dir: Path) -> Path:
-    """The podcast cover in ``out_dir``: the configured image, or one generated from the title."""
-    from audiocast.cover import ensure_cover
-
-    return ensure_cover(config, out_dir)
 
 
 def content_hash(article: Article, config: Config, casting: Casting, extra: str = "") -> str:
