@@ -149,6 +149,8 @@ def intro_attribution(before: str) -> bool:
     tail = clause.rstrip()
     if tail.endswith(":"):
         return True
+    if re.search(r"\baccording to\s+[^,;:]{1,60},$", tail, re.I):
+        return True  # 'According to Limbaugh, "If it was left up to her, ..."'
     words = tail.rstrip(",").split()[-5:]
     return any(SPEECH_VERB_RE.fullmatch(w.strip(",").lower()) for w in words) and (
         tail.endswith(",") or bool(words and SPEECH_VERB_RE.fullmatch(words[-1].lower())))
@@ -208,7 +210,9 @@ def is_direct(text: str, piece: Piece, para: tuple[int, int], prev_direct: Optio
     first = content.lstrip("…. [(‘'-—–")[:1]
     resumes = re.search(r"[,!?—–-][" + DOUBLE_QUOTES + r"]\s*([^" + DOUBLE_QUOTES + r"]{1,80})[,:;]\s*$", before)
     resumes = bool(resumes and SPEECH_VERB_RE.search(resumes.group(1).lower()))  # '"a," thought Alice, "b"'
-    if first.islower() and not (prev_direct is not None or piece.continued or resumes or
+    # '"… overall, I think he won," X concluded.': an elided sentence start, standing where a sentence begins
+    elided = bool(re.match(r"(?:…|\.\.\.)", content)) and bool(_SENTENCE_END_BEFORE.search(before))
+    if first.islower() and not (prev_direct is not None or piece.continued or resumes or elided or
                                 before.rstrip().endswith(":")):
         return False  # 'Barrett said, "we were floored."': a partial quote worked into the narrator's sentence
     stands_alone = bool(re.match(r"\s*(?:$|[" + DOUBLE_QUOTES + r"(\[]|[-–—]?\s*[A-Z0-9])", after))

@@ -26,7 +26,7 @@ _VERBS = (
     "persist pursue interpose reason scold sneer protest object beg implore entreat cheer venture rejoice "
     "remind chide grumble grunt huff marvel pause wail weep whine write exclaim describe recount opine "
     "acknowledge reiterate blast slam charge accuse complain contend maintain tout counsel caution quote "
-    "call holler bark breathe coo squeal"
+    "call holler bark breathe coo squeal chant"
 ).split()
 _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
               "write": ["wrote", "written", "writes", "writing"], "cry": ["cried", "cries", "crying"],

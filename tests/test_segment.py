@@ -283,6 +283,33 @@ def test_partial_quotes_inside_the_narrators_sentence_stay_narration():
     assert got == [("Alice", "And what is a book,"), ("Alice", "without pictures?")]
 
 
+def test_chanted_slogan_that_is_a_sentence_is_voiced():
+    # "chant" is a verb of speaking: a whole chanted sentence after it is direct speech, like "said, ..."
+    got = quotes('The marchers filled Main Street, chanting, "We want our library back."')
+    assert [t for _, t in got] == ["We want our library back."]
+    got = quotes('"No more cuts," the students chanted.')
+    assert [t for _, t in got] == ["No more cuts,"]
+    # a chanted word inside the narrator's sentence stays narration
+    assert quotes('They chanted "freedom" for an hour before dispersing.') == []
+
+
+def test_according_to_introduces_a_direct_quote():
+    got = quotes('According to Dana Ortiz, "The budget was never balanced. We knew it."')
+    assert got == [("Dana Ortiz", "The budget was never balanced. We knew it.")]
+    # a partial quote inside the narrator's sentence is still narration
+    assert quotes('According to Dana Ortiz, the budget was "never balanced" last year.') == []
+
+
+def test_quote_opening_with_an_ellipsis_at_a_sentence_start_is_voiced():
+    # the source's sentence is elided at the front, so it may start lower-case; it still stands alone
+    got = quotes("Ann Lee watched the whole hearing.", '"… in the end, I think the committee got it right," Ann Lee said.')
+    assert got == [("Ann Lee", "… in the end, I think the committee got it right,")]
+    got = quotes('Tom Reed wrote to the board. "... and that is why we are leaving," he said.')
+    assert [t for _, t in got] == ["... and that is why we are leaving,"]
+    # a lower-case fragment after "said," is still the narrator's sentence
+    assert quotes('Tom Reed said, "… never again" and walked out.') == []
+
+
 def test_transcript_lines_are_voiced_by_their_labels_and_stage_directions_are_not():
     got = quotes("Chris Wallace interviewed Mike Pence on Sunday. Partial transcript:",
                  '"WALLACE: Let us begin.', '"(CROSSTALK.)', '"PENCE: Thank you."')
