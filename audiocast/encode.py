@@ -7,8 +7,7 @@ on separate cores, joined by a pipe.
 
 from __future__ import annotations
 
-import concurrent.futures
-import functools
+import contextlib
 import math
 import re
 import subprocess
@@ -22,11 +21,6 @@ import numpy as np
 from audiocast.errors import AudioError
 
 OVERSAMPLE = 2  # measured: 4x gives the same final true peak (the encoder's overshoot dominates), 10 % slower
-# libmp3lame: 576 + 529 samples of encoder delay, and it pads at least 48 samples
-# at the end; the input is padded so that the last frame is (almost) full.
-LAME_DELAY = 1105
-LAME_MIN_PAD = 48
-LAME_PAD_MARGIN = 24
 
 
 def mp3_args(bitrate_kbps: int, sample_rate: int, channels: int) -> list[str]:
@@ -36,42 +30,76 @@ def mp3_args(bitrate_kbps: int, sample_rate: int, channels: int) -> list[str]:
             "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-map_metadata", "-1", "-f", "mp3"]
 
 
-def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
-                     channels: int) -> float:
-    """Limiter → CBR MP3 file; returns the limited signal's integrated loudness.
+class LimitedEncoder:
+    """Limiter | LAME as two processes joined by a pipe, fed float samples as they are ready.
 
     The look-ahead limiter runs at OVERSAMPLE times the rate, so it catches the inter-sample
     peaks a true-peak meter sees; ffmpeg's ebur128 measures its output in the same run.
     ffmpeg 5 runs a whole graph and its encoder in one thread and LAME takes most of the
-    time, so the limiter and LAME are separate processes (on separate cores).
+    time, so the limiter and LAME are separate processes (on separate cores).  Call
+    :meth:`write` with the signal in order, then :meth:`close` (or :meth:`abort`).
     """
-    ceiling = 10 ** (ceiling_db / 20)
-    graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
-             f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled:latency=enabled,"
-             f"aresample={rate},asplit=2[limited][measure];"
-             f"[measure]ebur128=framelog=verbose[measured]")
-    raw = ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
-    limiter_args = [*raw, "-i", "pipe:0", "-filter_complex", graph, "-map", "[limited]", *raw, "pipe:1",
-                    "-map", "[measured]", "-f", "null", "-"]
-    # limiter | LAME, joined by a pipe
-    encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
-    try:
-        limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=encoder.stdin, loglevel="info")
-    finally:
-        encoder.stdin.close()  # the limiter holds the pipe now; LAME sees its end when the limiter exits
-    try:
-        limiter.stdin.write(_f32(mix))
-    except BrokenPipeError:  # the limiter failed: its log says why
-        pass
-    finally:
-        limiter.stdin.close()
-    limiter.wait()
-    encoder.wait()
-    log = _log(limiter)
-    _check_ffmpeg(limiter.returncode, log, mp3)
-    _check_ffmpeg(encoder.returncode, _log(encoder), mp3)
-    found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
-    return float(found[-1]) if found else float("nan")
+
+    def __init__(self, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
+        ceiling = 10 ** (ceiling_db / 20)
+        graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
+                 f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled:latency=enabled,"
+                 f"aresample={rate},asplit=2[limited][measure];"
+                 f"[measure]ebur128=framelog=verbose[measured]")
+        raw = ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
+        limiter_args = [*raw, "-i", "pipe:0", "-filter_complex", graph, "-map", "[limited]", *raw, "pipe:1",
+                        "-map", "[measured]", "-f", "null", "-"]
+        self._mp3 = mp3
+        self._encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
+        try:
+            self._limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=self._encoder.stdin, loglevel="info")
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            self._encoder.stdin.close()  # the limiter holds the pipe now; LAME sees its end when the limiter exits
+        self._broken = False
+
+    def write(self, samples: np.ndarray) -> None:
+        """Send the next samples (float, mono, at the rate given) to the limiter."""
+        if self._broken:
+            return
+        try:
+            self._limiter.stdin.write(_f32(samples))
+        except BrokenPipeError:  # the limiter failed: close() reports its log
+            self._broken = True
+
+    def close(self) -> float:
+        """End the signal, wait for both processes; the limited signal's integrated loudness (LUFS)."""
+        with contextlib.suppress(BrokenPipeError):
+            self._limiter.stdin.close()
+        self._limiter.wait()
+        self._encoder.wait()
+        log = _log(self._limiter)
+        _check_ffmpeg(self._limiter.returncode, log, self._mp3)
+        _check_ffmpeg(self._encoder.returncode, _log(self._encoder), self._mp3)
+        found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
+        return float(found[-1]) if found else float("nan")
+
+    def abort(self) -> None:
+        """Stop both processes (the partial MP3 is the caller's to delete)."""
+        for proc in (getattr(self, "_limiter", None), self._encoder):
+            if proc is None:
+                continue
+            proc.kill()
+            with contextlib.suppress(OSError, BrokenPipeError):
+                if proc.stdin:
+                    proc.stdin.close()
+            proc.wait()
+            proc.stderr.close()
+
+
+def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
+                     channels: int) -> float:
+    """Limiter → CBR MP3 file in one go (see :class:`LimitedEncoder`); the limited signal's loudness."""
+    encoder = LimitedEncoder(rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
+    encoder.write(mix)
+    return encoder.close()
 
 
 def _encoder_args(rate: int, mp3: Path, bitrate_kbps: int, channels: int) -> list[str]:
@@ -96,62 +124,85 @@ def encode(mix: np.ndarray, rate: int, mp3: Path, *, bitrate_kbps: int, channels
     run_ffmpeg([*args, *mp3_args(bitrate_kbps, rate, channels), str(mp3)], _f32(mix), mp3)
 
 
-def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> concurrent.futures.Future:
-    """Start measuring :func:`encoder_gain_db` in a background thread (once per process); its future.
+def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> EncoderCalibration:
+    """Start measuring the level change LAME applies at these settings (once per process); ask ``.result()``.
 
-    The measurement runs ffmpeg twice on a tone; the pipeline starts it before synthesis so
-    that it is ready when the mix is.
+    The pipeline starts it as soon as it knows an episode will be encoded: the first
+    sample sent to the encoder waits for it.
     """
     key = (bitrate_kbps, sample_rate, channels)
     with _CALIBRATIONS_LOCK:
         if key not in _CALIBRATIONS:
-            _CALIBRATIONS[key] = _background(encoder_gain_db, *key)
+            _CALIBRATIONS[key] = EncoderCalibration(*key)
         return _CALIBRATIONS[key]
 
 
-_CALIBRATIONS: dict[tuple[int, int, int], concurrent.futures.Future] = {}
-_CALIBRATIONS_LOCK = threading.Lock()
+def encoder_gain_db(bitrate_kbps: int, sample_rate: int, channels: int) -> float:
+    """The level change (dB) libmp3lame applies at these settings (measured once per process)."""
+    return calibrate_encoder(bitrate_kbps, sample_rate, channels).result()
 
 
-def _background(fn, *args) -> concurrent.futures.Future:
-    """``fn(*args)`` in a daemon thread, as a future."""
-    future: concurrent.futures.Future = concurrent.futures.Future()
+class EncoderCalibration:
+    """LAME's level change, measured on a tone by two ffmpeg processes started at once.
 
-    def run() -> None:
+    LAME's CBR mode plays a tone back about 0.45 dB quieter than it went in; the
+    stitcher pre-compensates so the published MP3 meets the loudness target.  One
+    ffmpeg makes a 997 Hz tone and writes it both raw and through LAME into a pipe,
+    a second decodes the MP3; both run on their own while Python does other work.
+    """
+
+    def __init__(self, bitrate_kbps: int, sample_rate: int, channels: int) -> None:
+        self._rate = sample_rate
+        self._dir = tempfile.TemporaryDirectory(prefix="audiocast-cal-")
+        folder = Path(self._dir.name)
+        self._reference, self._decoded = folder / "tone.f32", folder / "decoded.f32"
+        dual = ";[b]pan=stereo|c0=c0|c1=c0[b]" if channels == 2 else ""  # dual mono, as the episode is encoded
+        graph = f"[0:a]volume=0.8,asplit=2[a][b]{dual}"
+        self._encoder = subprocess.Popen(_ffmpeg_cmd([
+            "-f", "lavfi", "-i", f"sine=frequency=997:sample_rate={sample_rate}:duration=1",
+            "-filter_complex", graph, "-map", "[a]", "-f", "f32le", "-ac", "1", str(self._reference),
+            "-map", "[b]", "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(sample_rate),
+            "-ac", str(channels), "-f", "mp3", "pipe:1"], False, "error"),
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # re-raised by future.result() in the caller
-            future.set_exception(exc)
+            self._decoder = subprocess.Popen(_ffmpeg_cmd([
+                "-f", "mp3", "-i", "pipe:0", "-af", "pan=mono|c0=c0", "-f", "f32le", str(self._decoded)], True, "error"),
+                stdin=self._encoder.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finally:
+            self._encoder.stdout.close()  # the decoder holds the pipe now
+        self._lock = threading.Lock()
+        self._value: Optional[float] = None
 
-    threading.Thread(target=run, daemon=True).start()
-    return future
+    def result(self) -> float:
+        """The level change in dB (0.0 if it could not be measured: then nothing is compensated)."""
+        with self._lock:
+            if self._value is None:
+                self._value = self._measure()
+            return self._value
+
+    def _measure(self) -> float:
+        try:
+            if self._encoder.wait() != 0 or self._decoder.wait() != 0:
+                return 0.0
+            reference = np.fromfile(self._reference, dtype="<f4").astype(np.float64)
+            decoded = np.fromfile(self._decoded, dtype="<f4").astype(np.float64)
+        finally:
+            self._dir.cleanup()
+        quarter = self._rate // 4
+        if len(reference) < 3 * quarter or len(decoded) < 3 * quarter:
+            return 0.0
+        # LAME's delay (~1105 samples) shifts the decoded tone; the middle half is well inside it either way
+        gain = 10 * math.log10(np.mean(decoded[quarter:3 * quarter] ** 2) / np.mean(reference[quarter:3 * quarter] ** 2))
+        return gain if abs(gain) < 3.0 else 0.0  # anything larger is not a level change: ignore it
+
+
+_CALIBRATIONS: dict[tuple[int, int, int], EncoderCalibration] = {}
+_CALIBRATIONS_LOCK = threading.Lock()
 
 
 def _f32(samples: np.ndarray) -> memoryview:
     """The samples as little-endian float32 bytes for ffmpeg's stdin (no copy when they already are)."""
     return memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
-
-
-@functools.lru_cache(maxsize=None)
-def encoder_gain_db(bitrate_kbps: int, sample_rate: int, channels: int) -> float:
-    """The level change (dB) libmp3lame applies at these settings, measured once per process on a tone.
-
-    LAME's CBR mode plays a tone back about 0.45 dB quieter than it went in; the
-    stitcher pre-compensates so the published MP3 meets the loudness target.
-    """
-    t = np.arange(sample_rate) / sample_rate
-    tone = 0.1 * np.sin(2 * np.pi * 997 * t)
-    with tempfile.TemporaryDirectory(prefix="audiocast-cal-") as tmp:
-        mp3 = Path(tmp) / "tone.mp3"
-        encode(tone, sample_rate, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
-        proc = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(mp3), "-af", "pan=mono|c0=c0",
-                               "-f", "f32le", "-"], capture_output=True)
-    decoded = np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64)
-    quarter = sample_rate // 4
-    if proc.returncode != 0 or len(decoded) < 3 * quarter:
-        return 0.0
-    gain = 10 * math.log10(np.mean(decoded[quarter:3 * quarter] ** 2) / np.mean(tone[quarter:3 * quarter] ** 2))
-    return gain if abs(gain) < 3.0 else 0.0  # anything larger is not a level change: ignore it
 
 
 def run_ffmpeg(args: list[str], stdin: Optional[memoryview], target: Path, loglevel: str = "error") -> str:

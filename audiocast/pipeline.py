@@ -235,28 +235,33 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
 
     # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
+    from audiocast.encode import calibrate_encoder
+
+    # measures LAME's level change in the background; the first clip sent to the encoder waits for it
+    calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)
     from audiocast.chapters import write_chapters_file
     from audiocast.production import lines_for, produce
-    from audiocast.encode import calibrate_encoder
-    from audiocast.stitch import ClipPreparer, stitch
-    from audiocast.synth import synthesize
+    from audiocast.stitch import ClipPreparer, Stitcher
+    from audiocast.synth import clip_paths, synthesize
     from audiocast.tags import TagSet, write_tags
     from audiocast.transcript import write_transcripts
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
-    calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)  # meanwhile
     progress(f"{path}: synthesising {len(lines)} sentences")
     mp3_name = f"{article.slug}.mp3"
     fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
     os.close(fd)
     tmp_mp3 = Path(tmp)
     try:
-        with ClipPreparer(config.audio.sample_rate) as preparer:  # clips are prepared while others are synthesised
+        # Clips are prepared and mixed into the encoder while the others are still synthesised.
+        paths = clip_paths(lines, library.lexicon, cache_dir=options.cache_dir)
+        with ClipPreparer(config.audio.sample_rate) as preparer, \
+                Stitcher(produced, lines, config, tmp_mp3, paths, preparer) as stitcher:
             clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
                                on_ready=preparer.submit)
             progress(f"{path}: stitching")
-            audio = stitch(produced, lines, clips, config, tmp_mp3, preparer=preparer)
+            audio = stitcher.finish(clips)
         pub_date = article.date or (previous.first_published if previous and previous.first_published else None) \
             or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         description = article.description or _describe(article)

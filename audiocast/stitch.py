@@ -7,15 +7,16 @@ their format).  The editing itself is plain arithmetic on numpy sample arrays:
    engine's leading/trailing silence (threshold relative to the clip's own
    level), faded in/out over a few milliseconds (no clicks) and levelled to a
    common loudness (ITU-R BS.1770 K-weighted, gated), so every voice matches;
-2. a timeline is laid out with the configured pauses (sentence, paragraph,
-   around quotes, between chapters, with the optional sting) — chapters are
-   planned on it by :func:`audiocast.chapters.plan_chapters` and the layout is
-   redone until the chapter pauses sit exactly where the chapters start;
-3. the mix is gained to the loudness target (−19 LUFS mono, −16 stereo) and
-   encoded in one pass: an oversampled look-ahead limiter holds the true peak
-   under −1 dBTP and ebur128 measures the limited signal (one ffmpeg process),
-   libmp3lame writes CBR with an Info header (another, on the other core),
-   a second pass only if the limiter moved the loudness more than expected.
+2. the timeline (pauses, stings, chapter pauses) comes from
+   :mod:`audiocast.timeline`, planned before any clip exists, so each clip is
+   placed as soon as it is prepared and the mix streams into the encoder while
+   the engines are still speaking;
+3. the mix is gained to the loudness target (−19 LUFS mono, −16 stereo), each
+   clip raised by what the limiter will take from its peaks, and encoded in one
+   pass: an oversampled look-ahead limiter holds the true peak under −1 dBTP and
+   ebur128 measures the limited signal (one ffmpeg process), libmp3lame writes
+   CBR with an Info header (another, on the other core); a second pass only if
+   the loudness still misses the target.
 
 Cue times are where the words start and end on the final timeline (not where
 the engine's silence started), so transcripts follow the voice.
@@ -24,24 +25,25 @@ the engine's silence started), so transcripts follow the voice.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import math
 import os
-from dataclasses import dataclass, replace
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 from pydub import AudioSegment
 
-from audiocast.config import Config, PauseConfig
+from audiocast.config import Config
+from audiocast.encode import LimitedEncoder, calibrate_encoder, limit_and_encode, mp3_args, run_ffmpeg
 from audiocast.errors import AudioError
-from audiocast.encode import (LAME_DELAY, LAME_MIN_PAD, LAME_PAD_MARGIN, calibrate_encoder, limit_and_encode,
-                              mp3_args, run_ffmpeg)
 from audiocast.fsutil import atomic_path
-from audiocast.loudness import gate, k_response, step_sums
-from audiocast.model import Chapter, Clip, Cue, EpisodeAudio, Line, Script
+from audiocast.loudness import LoudnessRider, gate, k_response, limiter_loss_db, peak_windows, step_sums
+from audiocast.model import Clip, Cue, EpisodeAudio, Line, Script
 from audiocast.probe import require_ffmpeg
+from audiocast.timeline import Placer, ms, paragraph_keys, plan_on_estimates, retime
 
 # Levels.  Clips are levelled to a common loudness with headroom, the whole mix is
 # then gained to the target; the limiter ceiling leaves room for MP3 overshoot.
@@ -50,7 +52,7 @@ STING_BELOW_LU = 6.0  # the sting sits this far below the voices
 CEILING_DBTP = -2.3  # the MP3 encoder adds up to ~0.8 dB of overshoot on espeak speech
 LOUDNESS_TOLERANCE = 0.2  # LU
 LIMIT_PASSES = 3
-TRUE_PEAK_ALLOWANCE_DB = 0.3  # inter-sample peaks over the sample peak, for predicting the limiter
+MAX_LIMITER_RAISE_DB = 3.0  # a clip is raised at most this much for what the limiter takes from it
 LIMITER_SLOPE_GUESS = 0.65  # LU gained per dB of gain once the limiter works
 MAX_CLIP_GAIN_DB = 30.0
 PREPARE_THREADS = 4  # clips loaded, trimmed and levelled at once (at most one per core)
@@ -66,12 +68,6 @@ FADE_OUT_MS = 10
 STING_MAX_MS = 15_000
 STING_FADE_OUT_MS = 500
 
-LEAD_IN_MS = 300  # before the first words when there is no sting
-TAIL_MS = 700  # after the last sound
-
-
-Mark = tuple[str, int, int, int]  # (part, section, paragraph, start_ms)
-
 
 @dataclass(frozen=True)
 class _Voiced:
@@ -83,99 +79,203 @@ class _Voiced:
     speech_end: int  # samples before the words end
 
 
-@dataclass(frozen=True)
-class _Timeline:
-    """Where everything goes, in samples at the episode rate."""
-
-    length: int
-    clip_starts: tuple[int, ...]
-    stings: tuple[int, ...]
-    marks: tuple[Mark, ...]
-    mark_lines: tuple[int, ...]  # the first line of each mark's paragraph
-    duration_ms: int  # what stitch() will report for the encoded file (see there)
-
-
 # --------------------------------------------------------------------------- public API
+class Stitcher:
+    """Mixes clips into a levelled, chaptered CBR MP3 while they are still being synthesised.
+
+    The layout is fixed before any clip exists (:mod:`audiocast.timeline`), so a feeder
+    thread places each clip as soon as it is prepared and streams the mix into the
+    limiter | LAME processes: the encoder, the slowest stage, works while the engines
+    still speak.  Every clip is levelled alike and raised by what the limiter will take
+    from its peaks; a :class:`~audiocast.loudness.LoudnessRider` sets each piece's gain
+    so the whole lands on the loudness target.  If the encoded episode still misses it
+    by more than :data:`LOUDNESS_TOLERANCE`, it is encoded again from the mix kept in memory.
+
+    Usage: ``with Stitcher(script, lines, config, mp3, paths, preparer) as s:`` … clips
+    become ready (``preparer.submit``) … ``audio = s.finish(clips)``.  Leaving the block
+    without :meth:`finish` stops the encoder and removes the partial file.
+    """
+
+    def __init__(self, script: Script, lines: Sequence[Line], config: Config, out_mp3: Path,
+                 paths: Sequence[Path], preparer: Optional[ClipPreparer] = None) -> None:
+        from audiocast.chapters import plan_chapters
+
+        if len(lines) != len(paths):
+            raise ValueError(f"{len(lines)} lines but {len(paths)} clips")
+        if not lines:
+            raise AudioError("nothing to stitch: the script has no lines", out_mp3)
+        require_ffmpeg()
+        self._rate, self._channels, self._bitrate = config.audio.sample_rate, config.audio.channels, config.audio.bitrate
+        if preparer is not None and preparer.rate != self._rate:
+            raise ValueError(f"clips prepared at {preparer.rate} Hz for a {self._rate} Hz episode")
+        self._calibration = calibrate_encoder(self._bitrate, self._rate, self._channels)
+        self._lines, self._paths, self._out = list(lines), list(paths), out_mp3
+        self._own_preparer = preparer is None
+        self._preparer = ClipPreparer(self._rate) if preparer is None else preparer
+        self._keys = paragraph_keys(script, lines)
+        self._sting = _prepare_sting(config.audio.sting, self._rate) if config.audio.sting else None
+        sting_len = 0 if self._sting is None else len(self._sting.samples)
+        self._chapter_lines, self._chapters, self._planned_on = plan_on_estimates(
+            script, lines, self._keys, sting_len, config.pauses, self._rate, plan_chapters)
+        self._placer = Placer(lines, self._keys, sting_len, config.pauses, self._rate, self._chapter_lines)
+        # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
+        self._target = config.loudness_target - (10 * math.log10(2) if self._channels == 2 else 0.0)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_mp3.name}.", suffix=".mp3", dir=out_mp3.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._encoder: Optional[LimitedEncoder] = None
+        self._error: Optional[BaseException] = None
+        self._done = False
+        self._feeder = threading.Thread(target=self._feed_safely, name="audiocast-stitch", daemon=True)
+        self._feeder.start()
+
+    # ------------------------------------------------------------------ the feeder thread
+    def _feed_safely(self) -> None:
+        try:
+            self._feed()
+        except BaseException as exc:  # re-raised by finish()
+            self._error = exc
+
+    def _feed(self) -> None:
+        self._pieces: list[tuple[int, np.ndarray, float]] = []  # (start, samples, gain dB) in time order
+        self._voiced: list[_Voiced] = []
+        for path in self._paths:
+            voiced = self._preparer.wait(path)
+            placed = self._placer.place(len(voiced.samples))
+            self._voiced.append(voiced)
+            for kind, start in placed:
+                piece = self._sting if kind == "sting" else voiced
+                assert piece is not None
+                self._send(start, piece)
+        closing, self._timeline = self._placer.finish()
+        for _, start in closing:
+            assert self._sting is not None
+            self._send(start, self._sting)
+        self._pad_to(self._timeline.length)
+
+    def _start_encoder(self) -> None:
+        """Start limiter | LAME, aiming past what LAME will take from the level."""
+        compensation = -self._calibration.result()  # LAME changes the level by a fixed amount
+        self._aim = self._target + compensation  # what the limited signal should measure
+        self._rider = LoudnessRider(self._aim, CLIP_LUFS, self._rate)
+        self._ceiling_db = CEILING_DBTP + compensation
+        self._written = 0
+        self._encoder = LimitedEncoder(self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
+                                       channels=self._channels)
+
+    def _send(self, start: int, piece: _Voiced) -> None:
+        """Gain a piece (raised by what the limiter will take from it), keep it, and stream it after the silence."""
+        if self._encoder is None:
+            self._start_encoder()
+        assert self._encoder is not None
+        planned = self._planned_on
+        line = len(self._voiced) - 1
+        done = planned.clip_starts[min(line, len(planned.clip_starts) - 1)] / planned.length
+        gain_db = self._rider.gain_for(start, done)
+        windows = peak_windows(piece.samples, self._rate)
+        extra = 0.0
+        for _ in range(3):  # the raise at which the predicted loss is made up for
+            extra = min(limiter_loss_db(windows, gain_db + extra, self._ceiling_db), MAX_LIMITER_RAISE_DB)
+        samples = piece.samples * np.float32(10 ** (extra / 20)) if extra else piece.samples
+        self._rider.add(start, piece.step_sums, gain_db)
+        self._pieces.append((start, samples, gain_db))
+        self._pad_to(start)
+        self._encoder.write(samples * np.float32(10 ** (gain_db / 20)))
+        self._written = start + len(samples)
+
+    def _pad_to(self, position: int) -> None:
+        """Silence up to ``position``."""
+        assert self._encoder is not None
+        if position > self._written:
+            self._encoder.write(np.zeros(position - self._written, dtype=np.float32))
+            self._written = position
+
+    # ------------------------------------------------------------------ the caller's side
+    def finish(self, clips: Sequence[Clip] = ()) -> EpisodeAudio:
+        """Wait for the mix and the encoder; rename the MP3 into place; the episode's timeline.
+
+        ``clips`` (the synthesiser's result) are submitted again in case one was
+        re-synthesised without a ready signal.
+        """
+        for clip in clips:
+            self._preparer.submit(clip.path)
+        self._feeder.join()
+        if self._error is not None:
+            raise self._error
+        assert self._encoder is not None
+        reached = self._encoder.close()
+        self._encoder = None
+        if math.isfinite(reached) and abs(self._aim - reached) > LOUDNESS_TOLERANCE:
+            self._encode_again(reached)
+        timeline, rate = self._timeline, self._rate
+        cues = tuple(
+            Cue(start_ms=ms(start + clip.onset, rate), end_ms=ms(start + clip.speech_end, rate),
+                text=line.text, speaker=line.speaker or "Narrator")
+            for line, clip, start in zip(self._lines, self._voiced, timeline.clip_starts)
+        )
+        chapters = retime(self._chapters, self._planned_on, timeline)
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self._out)
+        self._done = True
+        # Players that honour the encoder delay/padding in the Info header play exactly the mix;
+        # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
+        # middle, so every way of measuring agrees with the tags, chapters and feed within ~15 ms.
+        return EpisodeAudio(mp3=self._out, duration_ms=timeline.duration_ms, chapters=chapters, cues=cues,
+                            bitrate_kbps=self._bitrate, sample_rate=rate, channels=self._channels)
+
+    def _encode_again(self, reached: float) -> None:
+        """Correct the gain (secant steps on the measured loudness) and encode the kept mix again."""
+        mix = np.zeros(self._timeline.length, dtype=np.float32)
+        for start, samples, gain_db in self._pieces:
+            mix[start:start + len(samples)] = samples * np.float32(10 ** (gain_db / 20))
+        self._pieces = []  # the mix holds it all now; long episodes need the memory
+        slope, previous, gain_db = LIMITER_SLOPE_GUESS, (0.0, reached), 0.0
+        for _ in range(LIMIT_PASSES - 1):
+            gain_db += (self._aim - previous[1]) / slope
+            factor = np.float32(10 ** (gain_db / 20))
+            mix *= factor  # in place: an hour of audio is 600 MB a copy
+            try:
+                reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._tmp,
+                                           bitrate_kbps=self._bitrate, channels=self._channels)
+            finally:
+                mix /= factor
+            if not math.isfinite(reached) or abs(self._aim - reached) <= LOUDNESS_TOLERANCE:
+                return
+            if abs(gain_db - previous[0]) > 0.01:
+                slope = min(1.0, max(0.2, (reached - previous[1]) / (gain_db - previous[0])))
+            previous = (gain_db, reached)
+
+    def close(self) -> None:
+        """Stop everything; remove the partial MP3 unless :meth:`finish` put it in place."""
+        if not self._done:
+            self._preparer.cancel()
+            self._feeder.join()
+            if self._encoder is not None:
+                self._encoder.abort()
+                self._encoder = None
+            self._tmp.unlink(missing_ok=True)
+            self._done = True
+        if self._own_preparer:
+            self._preparer.close()
+
+    def __enter__(self) -> Stitcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config: Config,
            out_mp3: Path, preparer: Optional[ClipPreparer] = None) -> EpisodeAudio:
-    """Mix ``clips`` (``clips[i]`` says ``lines[i]``) into ``out_mp3``: trimmed, paced, levelled, chaptered.
+    """Mix ready ``clips`` (``clips[i]`` says ``lines[i]``) into ``out_mp3``: trimmed, paced, levelled, chaptered.
 
     Returns the episode's duration (within ~15 ms of both ffprobe's and the decoded
     length), chapters contiguous from 0 to that duration, and one cue per line.
-    ``preparer`` may hold clips already being prepared (see :class:`ClipPreparer`).
     """
-    from audiocast.chapters import plan_chapters
-
     if len(lines) != len(clips):
         raise ValueError(f"{len(lines)} lines but {len(clips)} clips")
-    if not lines:
-        raise AudioError("nothing to stitch: the script has no lines", out_mp3)
-    require_ffmpeg()
-    rate, channels, bitrate = config.audio.sample_rate, config.audio.channels, config.audio.bitrate
-    calibration = calibrate_encoder(bitrate, rate, channels)  # started earlier by the pipeline, usually
-
-    with (ClipPreparer(rate) if preparer is None else contextlib.nullcontext(preparer)) as prepared:
-        if prepared.rate != rate:
-            raise ValueError(f"clips prepared at {prepared.rate} Hz for a {rate} Hz episode")
-        for clip in clips:
-            prepared.submit(clip.path)
-        voiced = [prepared.result(clip.path) for clip in clips]
-    sting = _prepare_sting(config.audio.sting, rate) if config.audio.sting else None
-    keys = [_paragraph_key(script, line) for line in lines]
-
-    def layout(chapter_lines: frozenset[int]) -> _Timeline:
-        return _layout(lines, keys, voiced, 0 if sting is None else len(sting.samples), config.pauses, rate,
-                       chapter_lines)
-
-    # Chapter pauses move later paragraphs, so plan on the layout, lay out again with
-    # the pauses where the chapters start, and re-plan until both agree.
-    starts: frozenset[int] = frozenset()
-    timeline = layout(starts)
-    chapters = plan_chapters(script, timeline.marks, timeline.duration_ms)
-    for attempt in range(5):
-        wanted = _chapter_lines(chapters, timeline)
-        if wanted == starts:
-            break
-        final = layout(wanted)
-        if attempt < 4:
-            chapters = plan_chapters(script, final.marks, final.duration_ms)
-        else:  # the planner keeps changing its mind: keep its last choice, timed on the final layout
-            chapters = _retime(chapters, timeline, final)
-        starts, timeline = wanted, final
-
-    mix = np.zeros(timeline.length, dtype=np.float32)
-    step = round(0.1 * rate)
-    step_sums = np.zeros(timeline.length // step + 2)  # the mix's K-weighted energy per 100 ms step
-    placed = list(zip(timeline.clip_starts, voiced))
-    if sting is not None:
-        placed += [(start, sting) for start in timeline.stings]
-    for start, piece in placed:
-        mix[start:start + len(piece.samples)] += piece.samples
-        at = min(round(start / step), len(step_sums) - len(piece.step_sums))  # within 50 ms: gating barely notices
-        step_sums[at:at + len(piece.step_sums)] += piece.step_sums
-    cues = tuple(
-        Cue(start_ms=_ms(start + clip.onset, rate), end_ms=_ms(start + clip.speech_end, rate),
-            text=line.text, speaker=line.speaker or "Narrator")
-        for line, clip, start in zip(lines, voiced, timeline.clip_starts)
-    )
-    del voiced, placed, sting  # the mix holds it all now; long episodes need the memory
-
-    # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
-    target = config.loudness_target - (10 * math.log10(2) if channels == 2 else 0.0)
-    # The encoder changes the level by a fixed amount; aim above the target so the MP3 lands on it.
-    compensation = -calibration.result()
-    with atomic_path(out_mp3, suffix=".mp3") as tmp:
-        _normalise_and_encode(mix, gate(step_sums, timeline.length, rate), target + compensation,
-                              CEILING_DBTP + compensation, rate, tmp, bitrate_kbps=bitrate, channels=channels)
-    # Players that honour the encoder delay/padding in the Info header play exactly the mix;
-    # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
-    # middle, so every way of measuring agrees with the tags, chapters and feed within ~15 ms.
-    duration_ms = timeline.duration_ms
-    if chapters and chapters[-1].end_ms != duration_ms:
-        chapters = chapters[:-1] + (replace(chapters[-1], end_ms=duration_ms),)
-
-    return EpisodeAudio(mp3=out_mp3, duration_ms=duration_ms, chapters=tuple(chapters), cues=cues,
-                        bitrate_kbps=bitrate, sample_rate=rate, channels=channels)
+    with Stitcher(script, lines, config, out_mp3, [c.path for c in clips], preparer) as stitcher:
+        return stitcher.finish(clips)
 
 
 def encode_mp3(wav: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 44100, channels: int = 1) -> Path:
@@ -200,19 +300,40 @@ class ClipPreparer:
         self.rate = rate
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1))
         self._futures: dict[Path, concurrent.futures.Future] = {}
+        self._submitted = threading.Condition()
+        self._cancelled = False
 
     def submit(self, path: Path) -> None:
-        """Start preparing the clip at ``path`` (once per path)."""
-        if path not in self._futures:
-            self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
+        """Start preparing the clip at ``path`` (once per path); call when its file is complete."""
+        with self._submitted:
+            if path not in self._futures:
+                self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
+                self._submitted.notify_all()
 
     def result(self, path: Path) -> _Voiced:
         """The prepared clip (its AudioError when it cannot be used)."""
         self.submit(path)
         return self._futures[path].result()
 
+    def wait(self, path: Path) -> _Voiced:
+        """The prepared clip, once somebody has submitted ``path`` (:class:`Cancelled` after :meth:`cancel`)."""
+        with self._submitted:
+            while path not in self._futures and not self._cancelled:
+                self._submitted.wait()
+            if self._cancelled:
+                raise Cancelled(path)
+            future = self._futures[path]
+        return future.result()
+
+    def cancel(self) -> None:
+        """Wake every :meth:`wait` with :class:`Cancelled` (the build stopped)."""
+        with self._submitted:
+            self._cancelled = True
+            self._submitted.notify_all()
+
     def close(self) -> None:
         """Stop the threads (clips not started yet are dropped)."""
+        self.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._futures.clear()
 
@@ -221,6 +342,10 @@ class ClipPreparer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class Cancelled(Exception):
+    """A clip was waited for after the build stopped."""
 
 
 def _prepare_clip(path: Path, rate: int) -> _Voiced:
@@ -315,169 +440,3 @@ def _cut(x: np.ndarray, first: int, last: int, rate: int, fade_out: Optional[int
     return out
 
 
-# --------------------------------------------------------------------------- timeline
-def _paragraph_key(script: Script, line: Line) -> tuple[str, int, int]:
-    if not 0 <= line.segment < len(script.segments):
-        raise ValueError(f"line {line.text!r} points at segment {line.segment}, outside the script")
-    segment = script.segments[line.segment]
-    return (segment.part, segment.section, segment.paragraph)
-
-
-def _layout(lines: Sequence[Line], keys: Sequence[tuple[str, int, int]], voiced: Sequence[_Voiced],
-            sting_len: int, pauses: PauseConfig, rate: int, chapter_lines: frozenset[int]) -> _Timeline:
-    """Place every clip (and sting) after the pause its boundary asks for."""
-
-    def samples(ms: int) -> int:
-        return ms * rate // 1000
-
-    half_chapter = samples(pauses.chapter_ms) // 2
-    clip_starts: list[int] = []
-    stings: list[int] = []
-    marks: list[Mark] = []
-    mark_lines: list[int] = []
-    pos = 0
-    for i, line in enumerate(lines):
-        new_paragraph = i == 0 or keys[i] != keys[i - 1]
-        if i == 0:
-            mark = 0
-            if sting_len:
-                stings.append(0)
-                pos = sting_len + half_chapter
-            else:
-                pos = samples(LEAD_IN_MS)
-        elif i in chapter_lines and sting_len:
-            pos += half_chapter
-            mark = pos
-            stings.append(pos)
-            pos += sting_len + half_chapter
-        else:
-            gap = samples(_gap_ms(lines, keys, i, pauses, chapter=i in chapter_lines))
-            mark = pos + gap // 2  # a paragraph (and chapter) begins in the middle of the pause before it
-            pos += gap
-        if new_paragraph:
-            part, section, paragraph = keys[i]
-            marks.append((part, section, paragraph, _ms(mark, rate)))
-            mark_lines.append(i)
-        clip_starts.append(pos)
-        pos += len(voiced[i].samples)
-    if sting_len:
-        pos += half_chapter
-        stings.append(pos)
-        pos += sting_len
-    pos += samples(TAIL_MS)
-    length, frames_ms = _mp3_aligned(pos, rate)
-    duration_ms = round((frames_ms + length * 1000 / rate) / 2)
-    return _Timeline(length, tuple(clip_starts), tuple(stings), tuple(marks), tuple(mark_lines), duration_ms)
-
-
-def _gap_ms(lines: Sequence[Line], keys: Sequence[tuple[str, int, int]], i: int, pauses: PauseConfig,
-            chapter: bool) -> int:
-    """The silence between line i-1 and line i."""
-    prev, cur = lines[i - 1], lines[i]
-    voice_change = prev.speaker != cur.speaker
-    if chapter:
-        return pauses.chapter_ms
-    if keys[i] != keys[i - 1]:
-        return max(pauses.paragraph_ms, pauses.quote_ms) if voice_change else pauses.paragraph_ms
-    if voice_change:
-        return pauses.quote_ms
-    return pauses.sentence_ms
-
-
-def _mp3_aligned(length: int, rate: int) -> tuple[int, int]:
-    """Pad to just under a whole number of MP3 frames: (samples, duration of the frames in ms).
-
-    ffprobe counts whole frames, including the encoder delay and the end padding,
-    so keeping the padding minimal keeps its duration within ~27 ms of the decoded one.
-    """
-    frame = 1152 if rate >= 32000 else 576
-    overhead = LAME_DELAY + LAME_MIN_PAD + LAME_PAD_MARGIN
-    frames = math.ceil((length + overhead) / frame)
-    total = frames * frame - LAME_DELAY - LAME_MIN_PAD - LAME_PAD_MARGIN
-    return total, round(frames * frame * 1000 / rate)
-
-
-def _chapter_lines(chapters: Sequence[Chapter], timeline: _Timeline) -> frozenset[int]:
-    """The first line of each chapter after the first (the paragraph whose mark the chapter starts at)."""
-    times = [m[3] for m in timeline.marks]
-    found = set()
-    for chapter in chapters[1:]:
-        nearest = min(range(len(times)), key=lambda j: abs(times[j] - chapter.start_ms))
-        if nearest > 0:
-            found.add(timeline.mark_lines[nearest])
-    return frozenset(found)
-
-
-def _retime(chapters: Sequence[Chapter], planned_on: _Timeline, final: _Timeline) -> tuple[Chapter, ...]:
-    """Chapters planned on one layout, moved to the same paragraphs of another."""
-    times = [m[3] for m in planned_on.marks]
-    starts = []
-    for chapter in chapters:
-        nearest = min(range(len(times)), key=lambda j: abs(times[j] - chapter.start_ms))
-        starts.append(0 if not starts else final.marks[nearest][3])
-    ends = starts[1:] + [final.duration_ms]
-    return tuple(replace(c, start_ms=s, end_ms=e) for c, s, e in zip(chapters, starts, ends))
-
-
-def _ms(samples: int, rate: int) -> int:
-    return round(samples * 1000 / rate)
-
-
-# --------------------------------------------------------------------------- encoding
-def _normalise_and_encode(mix: np.ndarray, measured: float, target: float, ceiling_db: float, rate: int,
-                          mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
-    """Gain ``mix`` to ``target`` LUFS, hold its true peak under ``ceiling_db`` and encode it to ``mp3``.
-
-    Limiting the peaks lowers the loudness (espeak voices are peaky: up to 1 LU at
-    -19 LUFS), so the gain allows for the predicted loss; each ffmpeg pass limits, encodes
-    and measures the limited signal (ebur128), and the gain is corrected
-    (secant steps) until the loudness is within LOUDNESS_TOLERANCE of the
-    target: one pass in practice, rarely two.
-    """
-    if not math.isfinite(measured):  # nothing audible: cannot happen with verified clips
-        measured = target
-    gain_db = target - measured
-    windows = _windows(mix, rate)
-    for _ in range(4):  # the gain at which the predicted loss is made up for
-        gain_db = target - measured + _limiter_loss_db(windows, gain_db, ceiling_db)
-    slope, previous = LIMITER_SLOPE_GUESS, None
-    for _ in range(LIMIT_PASSES):
-        factor = np.float32(10 ** (gain_db / 20))
-        mix *= factor  # in place: an hour of audio is 600 MB a copy
-        try:
-            reached = limit_and_encode(mix, rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
-        finally:
-            mix /= factor
-        if not math.isfinite(reached) or abs(target - reached) <= LOUDNESS_TOLERANCE:  # nan: not measured
-            return
-        if previous is not None and abs(gain_db - previous[0]) > 0.01:
-            slope = min(1.0, max(0.2, (reached - previous[1]) / (gain_db - previous[0])))
-        previous = (gain_db, reached)
-        gain_db += (target - reached) / slope
-
-
-def _limiter_loss_db(windows: tuple[np.ndarray, np.ndarray], gain_db: float, ceiling_db: float) -> float:
-    """Roughly how much the limiter will lower the loudness of the mix gained by ``gain_db``.
-
-    ``windows`` holds the energy and peak (dBFS) of every 10 ms of the mix.  Every
-    window whose peak (plus a true-peak allowance) is over the ceiling is turned
-    down by the excess; the loss is the energy-weighted mean of those gains.
-    (Calibrated on espeak and Piper speech: within ~0.1 LU of what ffmpeg's
-    alimiter then does.)
-    """
-    energy, peak_db = windows
-    excess = np.maximum(peak_db + gain_db + TRUE_PEAK_ALLOWANCE_DB - ceiling_db, 0.0)
-    kept = float(np.sum(energy * 10 ** (-excess / 10)))
-    total = float(np.sum(energy))
-    return 10 * math.log10(total / kept) if kept > 0 and total > 0 else 0.0
-
-
-def _windows(mix: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Energy and peak level (dBFS) of every 10 ms of ``mix``."""
-    window = rate // 100
-    count = len(mix) // window
-    frames = mix[: count * window].reshape(count, window)
-    energy = np.einsum("ij,ij->i", frames, frames, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        peak_db = 20 * np.log10(np.abs(frames).max(axis=1).astype(np.float64))
-    return energy, peak_db

@@ -82,22 +82,10 @@ def synthesize(
     when an engine is unavailable or fails on a line (naming voice and text).
     A :class:`VoiceLibrary` may be passed for ``lexicon`` (its lexicon is used).
     """
-    if isinstance(lexicon, VoiceLibrary):
-        lexicon = lexicon.lexicon
-    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     jobs = max(1, jobs or os.cpu_count() or 1)
-    versions: dict[str, str] = {}
+    planned = _plan(lines, lexicon, cache_dir)
     tasks: dict[str, tuple[str, VoiceProfile, Path]] = {}  # key -> (spoken, profile, path): misses
-    planned: list[tuple[str, str, VoiceProfile, Path]] = []
-    for line in lines:
-        profile = line.profile
-        spoken = spoken_text(line.text, lexicon)
-        if profile.engine not in versions:
-            engine = get_engine(profile.engine)
-            versions[profile.engine] = engine.version
-        key = clip_key(profile, versions[profile.engine], lexicon.digest, spoken)
-        path = cache_dir / key[:2] / f"{key}.wav"
-        planned.append((key, spoken, profile, path))
+    for key, spoken, profile, path in planned:
         if key not in tasks and _cached_duration(path) is None:
             tasks[key] = (spoken, profile, path)
     _check_engines({p.engine for _, p, _ in tasks.values()})
@@ -117,6 +105,30 @@ def synthesize(
                 cached = False
         clips.append(Clip(path=path, duration_ms=duration, text=spoken, profile=profile.name, cached=cached))
     return tuple(clips)
+
+
+def clip_paths(lines: Sequence[Line], lexicon: Union[Lexicon, VoiceLibrary], *,
+               cache_dir: Optional[Path] = None) -> tuple[Path, ...]:
+    """Where :func:`synthesize` will put each line's clip (cached or not), in line order."""
+    return tuple(path for _, _, _, path in _plan(lines, lexicon, cache_dir))
+
+
+def _plan(lines: Sequence[Line], lexicon: Union[Lexicon, VoiceLibrary], cache_dir: Optional[Path]
+          ) -> list[tuple[str, str, VoiceProfile, Path]]:
+    """(cache key, spoken text, profile, clip path) of every line."""
+    if isinstance(lexicon, VoiceLibrary):
+        lexicon = lexicon.lexicon
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    versions: dict[str, str] = {}
+    planned = []
+    for line in lines:
+        profile = line.profile
+        spoken = spoken_text(line.text, lexicon)
+        if profile.engine not in versions:
+            versions[profile.engine] = get_engine(profile.engine).version
+        key = clip_key(profile, versions[profile.engine], lexicon.digest, spoken)
+        planned.append((key, spoken, profile, cache_dir / key[:2] / f"{key}.wav"))
+    return planned
 
 
 def _check_engines(names: set[str]) -> None:

@@ -6,8 +6,10 @@ Clips are made with ``espeak-ng -w`` in two voices at very different amplitudes
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import time
 import wave
 from pathlib import Path
 
@@ -19,8 +21,9 @@ from audiocast.config import AudioConfig, Config, PauseConfig, PodcastConfig
 from audiocast.errors import AudioError
 from audiocast.model import Article, Casting, Clip, Script, Section, Segment, VoiceProfile
 from audiocast.production import lines_for, produce
-from audiocast.loudness import integrated_loudness
-from audiocast.stitch import encode_mp3, stitch
+from audiocast import stitch as stitch_module
+from audiocast.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
+from audiocast.stitch import ClipPreparer, Stitcher, encode_mp3, stitch
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip
@@ -271,3 +274,90 @@ def test_clips_of_any_rate_and_channel_count_keep_their_timing(tmp_path):
     for ours, theirs in zip(mixed.cues, reference.cues):
         assert abs(ours.start_ms - theirs.start_ms) <= 15 and abs(ours.end_ms - theirs.end_ms) <= 15, (ours, theirs)
     assert abs(mixed.duration_ms - reference.duration_ms) <= 30
+
+
+def _clips(tmp: Path, config: Config):
+    script = produce(Script(ARTICLE, SEGMENTS), config)
+    lines = lines_for(script, Casting(NARRATOR, (("Jane Roe", QUOTE),)))
+    clips = [Clip(_espeak(line.text, line.profile, tmp / f"{i:02d}.wav"), 0, line.text, line.profile.name)
+             for i, line in enumerate(lines)]
+    return script, lines, clips
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_encoding_starts_before_the_last_clip_is_ready_and_timing_does_not_change_the_bytes(tmp_path):
+    config = _config()
+    script, lines, clips = _clips(tmp_path, config)
+    at_once = stitch(script, lines, clips, config, tmp_path / "at-once.mp3")
+    with ClipPreparer(config.audio.sample_rate) as preparer, \
+            Stitcher(script, lines, config, tmp_path / "streamed.mp3", [c.path for c in clips], preparer) as stitcher:
+        for clip in clips[:-1]:
+            preparer.submit(clip.path)
+        partial = list(tmp_path.glob(".streamed.mp3.*"))
+        assert len(partial) == 1, "the MP3 is written beside its target under a temporary name"
+        deadline = time.monotonic() + 20
+        while stitcher._encoder is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        lame = stitcher._encoder._encoder.pid  # the LAME process (the limiter feeds it)
+        while _cpu_seconds(lame) < 0.05 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # LAME has been encoding while the last clip is still "being synthesised"
+        assert _cpu_seconds(lame) >= 0.05
+        assert not (tmp_path / "streamed.mp3").exists()
+        preparer.submit(clips[-1].path)
+        streamed = stitcher.finish(clips)
+    assert streamed.mp3.read_bytes() == at_once.mp3.read_bytes()
+    assert (streamed.chapters, streamed.cues, streamed.duration_ms) == (at_once.chapters, at_once.cues, at_once.duration_ms)
+    assert not list(tmp_path.glob(".streamed.mp3.*"))
+
+
+def test_a_stitch_left_unfinished_leaves_no_file(tmp_path):
+    config = _config()
+    script, lines, clips = _clips(tmp_path, config)
+    with ClipPreparer(config.audio.sample_rate) as preparer, \
+            Stitcher(script, lines, config, tmp_path / "stopped.mp3", [c.path for c in clips], preparer):
+        preparer.submit(clips[0].path)  # then synthesis "fails": the block is left without finish()
+    assert not list(tmp_path.glob("*stopped.mp3*"))
+
+
+def test_a_missed_loudness_is_encoded_again_until_on_target(tmp_path, monkeypatch):
+    # A rider that aims 1.5 LU low stands for any misprediction: the stitcher must notice (ebur128 on the
+    # limited signal) and encode again with a corrected gain.
+    monkeypatch.setattr(stitch_module, "LoudnessRider", lambda aim, nominal, rate: LoudnessRider(aim - 1.5, nominal, rate))
+    passes = []
+    real = stitch_module.limit_and_encode
+    monkeypatch.setattr(stitch_module, "limit_and_encode", lambda *a, **k: passes.append(1) or real(*a, **k))
+    config = _config()
+    script, lines, clips = _clips(tmp_path, config)
+    audio = stitch(script, lines, clips, config, tmp_path / "again.mp3")
+    assert passes, "the first, streamed pass missed the target, so the episode was encoded again"
+    loud = probe.measure_loudness(audio.mp3)
+    assert -19.5 <= loud.integrated <= -18.5 and loud.true_peak <= -1.0, loud
+
+
+def test_the_loudness_rider_steers_the_whole_onto_the_aim_in_small_steps():
+    rate = 44100
+    step = round(0.1 * rate)
+    rng = np.random.default_rng(7)
+    mean_gain = {}
+    for offset in (0.0, 0.6, -0.6):  # how much louder the mix is than its pieces (the gating's doing)
+        rider = LoudnessRider(aim=-18.5, nominal=-23.0, rate=rate)
+        pieces, gains, pos = 120, [], 0
+        total = pieces * 40 * step
+        for _ in range(pieces):
+            sums = 10 ** ((-23.0 + offset + 0.691) / 10) * step * np.exp(rng.normal(0, 0.3, 30))
+            gain = rider.gain_for(pos, pos / total)
+            rider.add(pos, sums, gain)
+            gains.append(gain)
+            pos += 40 * step  # 3 s of speech, 1 s of pause
+        assert gains[0] == 4.5, "it starts where every piece at its nominal level would land on the aim"
+        assert all(abs(b - a) <= RIDE_STEP_DB + 1e-9 for a, b in zip(gains, gains[1:]))
+        assert all(abs(g - gains[0]) <= RIDE_MAX_DB + 1e-9 for g in gains)
+        assert abs(gate(rider._gained, pos, rate) - -18.5) <= 0.1, offset
+        mean_gain[offset] = float(np.mean(gains))
+    assert 1.0 <= mean_gain[-0.6] - mean_gain[0.6] <= 1.4
