@@ -27,7 +27,6 @@ from __future__ import annotations
 import concurrent.futures
 import math
 import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,9 +119,8 @@ class Stitcher:
         self._placer = Placer(lines, self._keys, sting_len, config.pauses, self._rate, self._chapter_lines)
         # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
         self._target = config.loudness_target - (10 * math.log10(2) if self._channels == 2 else 0.0)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_mp3.name}.", suffix=".mp3", dir=out_mp3.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._atomic = atomic_path(out_mp3, suffix=".mp3")  # renamed into place by finish(), else removed
+        self._tmp = self._atomic.__enter__()
         self._encoder: Optional[LimitedEncoder] = None
         self._error: Optional[BaseException] = None
         self._done = False
@@ -214,8 +212,7 @@ class Stitcher:
             for line, clip, start in zip(self._lines, self._voiced, timeline.clip_starts)
         )
         chapters = retime(self._chapters, self._planned_on, timeline)
-        os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self._out)
+        self._atomic.__exit__(None, None, None)
         self._done = True
         # Players that honour the encoder delay/padding in the Info header play exactly the mix;
         # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
@@ -253,7 +250,8 @@ class Stitcher:
             if self._encoder is not None:
                 self._encoder.abort()
                 self._encoder = None
-            self._tmp.unlink(missing_ok=True)
+            stopped = AudioError("stopped before the episode was complete", self._out)
+            self._atomic.__exit__(AudioError, stopped, None)  # removes the partial file
             self._done = True
         if self._own_preparer:
             self._preparer.close()
