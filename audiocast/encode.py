@@ -40,7 +40,9 @@ class LimitedEncoder:
     :meth:`write` with the signal in order, then :meth:`close` (or :meth:`abort`).
     """
 
-    def __init__(self, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
+    def __init__(self, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int, channels: int,
+                 label: Optional[Path] = None) -> None:
+        """``label``: the file errors name (the episode, not the temporary file being written)."""
         ceiling = 10 ** (ceiling_db / 20)
         graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
                  f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled:latency=enabled,"
@@ -49,7 +51,7 @@ class LimitedEncoder:
         raw = ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
         limiter_args = [*raw, "-i", "pipe:0", "-filter_complex", graph, "-map", "[limited]", *raw, "pipe:1",
                         "-map", "[measured]", "-f", "null", "-"]
-        self._mp3 = mp3
+        self._label = label or mp3
         self._encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
         try:
             self._limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=self._encoder.stdin, loglevel="info")
@@ -76,8 +78,9 @@ class LimitedEncoder:
         self._limiter.wait()
         self._encoder.wait()
         log = _log(self._limiter)
-        _check_ffmpeg(self._limiter.returncode, log, self._mp3)
-        _check_ffmpeg(self._encoder.returncode, _log(self._encoder), self._mp3)
+        # LAME first: when it fails, the limiter only sees a broken pipe
+        _check_ffmpeg(self._encoder.returncode, _log(self._encoder), self._label)
+        _check_ffmpeg(self._limiter.returncode, log, self._label)
         found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
         return float(found[-1]) if found else float("nan")
 
@@ -95,9 +98,9 @@ class LimitedEncoder:
 
 
 def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
-                     channels: int) -> float:
+                     channels: int, label: Optional[Path] = None) -> float:
     """Limiter → CBR MP3 file in one go (see :class:`LimitedEncoder`); the limited signal's loudness."""
-    encoder = LimitedEncoder(rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels)
+    encoder = LimitedEncoder(rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels, label=label)
     encoder.write(mix)
     return encoder.close()
 

@@ -257,7 +257,7 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
         # Clips are prepared and mixed into the encoder while the others are still synthesised.
         paths = clip_paths(lines, library.lexicon, cache_dir=options.cache_dir)
         with ClipPreparer(config.audio.sample_rate) as preparer, \
-                Stitcher(produced, lines, config, tmp_mp3, paths, preparer) as stitcher:
+                Stitcher(produced, lines, config, tmp_mp3, paths, preparer, label=out_dir / mp3_name) as stitcher:
             clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
                                on_ready=preparer.submit)
             progress(f"{path}: stitching")

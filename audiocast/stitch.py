@@ -96,7 +96,8 @@ class Stitcher:
     """
 
     def __init__(self, script: Script, lines: Sequence[Line], config: Config, out_mp3: Path,
-                 paths: Sequence[Path], preparer: Optional[ClipPreparer] = None) -> None:
+                 paths: Sequence[Path], preparer: Optional[ClipPreparer] = None, label: Optional[Path] = None) -> None:
+        """``label``: the file errors name (default ``out_mp3``; the pipeline writes to a temporary name)."""
         from audiocast.chapters import plan_chapters
 
         if len(lines) != len(paths):
@@ -108,7 +109,7 @@ class Stitcher:
         if preparer is not None and preparer.rate != self._rate:
             raise ValueError(f"clips prepared at {preparer.rate} Hz for a {self._rate} Hz episode")
         self._calibration = calibrate_encoder(self._bitrate, self._rate, self._channels)
-        self._lines, self._paths, self._out = list(lines), list(paths), out_mp3
+        self._lines, self._paths, self._out, self._label = list(lines), list(paths), out_mp3, label or out_mp3
         self._own_preparer = preparer is None
         self._preparer = ClipPreparer(self._rate) if preparer is None else preparer
         self._keys = paragraph_keys(script, lines)
@@ -159,7 +160,7 @@ class Stitcher:
         self._ceiling_db = CEILING_DBTP + compensation
         self._written = 0
         self._encoder = LimitedEncoder(self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
-                                       channels=self._channels)
+                                       channels=self._channels, label=self._label)
 
     def _send(self, start: int, piece: _Voiced) -> None:
         """Gain a piece (raised by what the limiter will take from it), keep it, and stream it after the silence."""
@@ -232,8 +233,8 @@ class Stitcher:
             factor = np.float32(10 ** (gain_db / 20))
             mix *= factor  # in place: an hour of audio is 600 MB a copy
             try:
-                reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._tmp,
-                                           bitrate_kbps=self._bitrate, channels=self._channels)
+                reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
+                                           channels=self._channels, label=self._label)
             finally:
                 mix /= factor
             if not math.isfinite(reached) or abs(self._aim - reached) <= LOUDNESS_TOLERANCE:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -149,3 +150,26 @@ def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path, fake_voice
     assert not (out / "repair-cafe.mp3").exists()
     build(src, out, fake_voices, check=True)  # the lock is free again
     assert (out / "repair-cafe.mp3").is_file()
+
+
+def test_an_ffmpeg_without_lame_is_a_one_line_error_naming_the_episode(tmp_path, fake_voices):
+    # An ffmpeg built without libmp3lame: every encode fails, while the limiter, meters and decoders work.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    real = shutil.which("ffmpeg")
+    wrapper = bin_dir / "ffmpeg"
+    wrapper.write_text('#!/bin/sh\nfor a in "$@"; do\n  if [ "$a" = libmp3lame ]; then\n'
+                       '    echo "Unknown encoder \'libmp3lame\'" >&2; exit 1\n  fi\ndone\n'
+                       f'exec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(SEEDS / "repair-cafe.md", src)
+    proc = run_cli("build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1",
+                   env={"PATH": f"{bin_dir}:{os.environ['PATH']}"}, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
+    assert failed == [f"FAILED  {out / 'repair-cafe.mp3'}: ffmpeg could not encode the MP3: Unknown encoder 'libmp3lame'"]
+    assert not (out / "repair-cafe.mp3").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]  # no temp files left
