@@ -57,6 +57,21 @@ class PodcastConfig:
     type: str = "episodic"
     locked: bool = True
 
+    def public_url(self, name: str) -> str:
+        """The public URL of a file in the output folder (``base_url`` + the quoted name)."""
+        from urllib.parse import quote
+
+        base = self.base_url
+        return (base if base.endswith("/") else base + "/") + quote(name)
+
+    @property
+    def feed_url(self) -> str:
+        """The public URL of the feed (its atom:link rel=self)."""
+        return self.public_url(FEED_NAME)
+
+
+FEED_NAME = "feed.xml"
+
 
 @dataclass(frozen=True)
 class PauseConfig:

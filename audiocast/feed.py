@@ -12,12 +12,12 @@ import datetime as dt
 import email.utils
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
-from urllib.parse import quote
 
 from lxml import etree
 from lxml.html import builder as H
 
 from audiocast import __version__
+from audiocast.config import FEED_NAME
 from audiocast.errors import AudiocastError
 from audiocast.fsutil import atomic_path
 from audiocast.model import Episode
@@ -26,7 +26,6 @@ from audiocast.state import newest_first, remember_feed_guid
 if TYPE_CHECKING:  # pragma: no cover
     from audiocast.config import Config
 
-FEED_NAME = "feed.xml"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -38,13 +37,12 @@ CAPTION_TYPES = {"text/vtt", "application/x-subrip", "application/srt"}
 
 def feed_url(config: "Config") -> str:
     """The public URL of feed.xml (the atom:link rel=self)."""
-    return absolute(config, FEED_NAME)
+    return config.podcast.feed_url
 
 
 def absolute(config: "Config", name: str) -> str:
     """The public URL of a file in the output folder."""
-    base = config.podcast.base_url
-    return (base if base.endswith("/") else base + "/") + quote(name)
+    return config.podcast.public_url(name)
 
 
 def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,

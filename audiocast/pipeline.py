@@ -144,9 +144,7 @@ def _build_lock(out_dir: Path):
 
 
 def _build_all(paths, out_dir, config, options, progress, started) -> BuildReport:
-    from audiocast import feed
     from audiocast.cast import load_cast_memory, save_cast_memory
-    from audiocast.cover import ensure_cover
     from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
@@ -156,8 +154,10 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
-    feed_url = feed.feed_url(config)
-    cover = ensure_cover(config, out_dir)  # the configured image or one generated from the title
+    feed_url = config.podcast.feed_url
+    cover = _Cover(config, out_dir)
+    if config.podcast.image is not None:
+        cover.path()  # a configured image is checked before anything is synthesised
 
     results: list[ArticleResult] = []
     for path in paths:
@@ -176,8 +176,30 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     if any(r.episode for r in results) or episodes:
         save_cast_memory(out_dir, memory)
         save_state(out_dir, episodes)
-        feed_path = feed.write_feed(episodes, config, out_dir, cover=cover)
+        from audiocast.feed import write_feed
+
+        feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
+
+
+class _Cover:
+    """The podcast cover (:func:`audiocast.cover.ensure_cover`), made once, when first needed.
+
+    Rendering the title cover takes ~40 ms with its imports; a cold build does it while
+    LAME encodes the first episode instead of before the first clip is synthesised.
+    """
+
+    def __init__(self, config: Config, out_dir: Path) -> None:
+        self._config, self._out_dir = config, out_dir
+        self._path: Optional[Path] = None
+
+    def path(self) -> Path:
+        """The cover's path in the output folder (the configured image or one generated from the title)."""
+        if self._path is None:
+            from audiocast.cover import ensure_cover
+
+            self._path = ensure_cover(self._config, self._out_dir)
+        return self._path
 
 
 def _require_engines(cast) -> None:
@@ -243,8 +265,6 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     from audiocast.production import lines_for, produce
     from audiocast.stitch import ClipPreparer, Stitcher
     from audiocast.synth import clip_paths, synthesize
-    from audiocast.tags import TagSet, write_tags
-    from audiocast.transcript import write_transcripts
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
@@ -261,13 +281,16 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
             clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
                                on_ready=preparer.submit)
             progress(f"{path}: stitching")
-            audio = stitcher.finish(clips)
-        pub_date = article.date or (previous.first_published if previous and previous.first_published else None) \
-            or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        description = article.description or _describe(article)
-        from audiocast.cover import cover_bytes
+            # what the tags need besides the audio, made while LAME finishes the episode
+            from audiocast.cover import cover_bytes
+            from audiocast.tags import TagSet, write_tags
+            from audiocast.transcript import write_transcripts
 
-        cover_data, cover_mime = cover_bytes(cover)
+            pub_date = article.date or (previous.first_published if previous and previous.first_published
+                                        else None) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            description = article.description or _describe(article)
+            cover_data, cover_mime = cover_bytes(cover.path())
+            audio = stitcher.finish(clips)
         write_tags(tmp_mp3, TagSet(
             title=article.title, artist=article.author or config.podcast.author, album=config.podcast.title,
             date=pub_date, comment=description, cover=cover_data, cover_mime=cover_mime,

@@ -48,7 +48,9 @@ from audiocast.timeline import Placer, ms, paragraph_keys, plan_on_estimates, re
 # then gained to the target; the limiter ceiling leaves room for MP3 overshoot.
 CLIP_LUFS = -23.0
 STING_BELOW_LU = 6.0  # the sting sits this far below the voices
-CEILING_DBTP = -2.3  # the MP3 encoder adds up to ~0.8 dB of overshoot on espeak speech
+# The limiter's ceiling, before LAME: LAME then lowers the level ~0.45 dB (see encode.EncoderCalibration)
+# and adds up to ~0.8 dB of overshoot on espeak speech, so the MP3's true peak stays under -1.6 dBTP.
+CEILING_DBTP = -2.0
 LOUDNESS_TOLERANCE = 0.2  # LU
 LIMIT_PASSES = 3
 MAX_LIMITER_RAISE_DB = 3.0  # a clip is raised at most this much for what the limiter takes from it
@@ -122,7 +124,12 @@ class Stitcher:
         self._target = config.loudness_target - (10 * math.log10(2) if self._channels == 2 else 0.0)
         self._atomic = atomic_path(out_mp3, suffix=".mp3")  # renamed into place by finish(), else removed
         self._tmp = self._atomic.__enter__()
-        self._encoder: Optional[LimitedEncoder] = None
+        # limiter | LAME start now, so their start-up is over by the time the first clip is ready
+        self._ceiling_db, self._written = CEILING_DBTP, 0
+        self._rider: Optional[LoudnessRider] = None
+        self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
+            self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate, channels=self._channels,
+            label=self._label)
         self._error: Optional[BaseException] = None
         self._done = False
         self._feeder = threading.Thread(target=self._feed_safely, name="audiocast-stitch", daemon=True)
@@ -152,21 +159,16 @@ class Stitcher:
             self._send(start, self._sting)
         self._pad_to(self._timeline.length)
 
-    def _start_encoder(self) -> None:
-        """Start limiter | LAME, aiming past what LAME will take from the level."""
-        compensation = -self._calibration.result()  # LAME changes the level by a fixed amount
-        self._aim = self._target + compensation  # what the limited signal should measure
+    def _set_aim(self) -> None:
+        """Aim past what LAME will take from the level (the first piece waits for the calibration)."""
+        self._aim = self._target - self._calibration.result()  # what the limited signal should measure
         self._rider = LoudnessRider(self._aim, CLIP_LUFS, self._rate)
-        self._ceiling_db = CEILING_DBTP + compensation
-        self._written = 0
-        self._encoder = LimitedEncoder(self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
-                                       channels=self._channels, label=self._label)
 
     def _send(self, start: int, piece: _Voiced) -> None:
         """Gain a piece (raised by what the limiter will take from it), keep it, and stream it after the silence."""
-        if self._encoder is None:
-            self._start_encoder()
-        assert self._encoder is not None
+        if self._rider is None:
+            self._set_aim()
+        assert self._encoder is not None and self._rider is not None
         planned = self._planned_on
         line = len(self._voiced) - 1
         done = planned.clip_starts[min(line, len(planned.clip_starts) - 1)] / planned.length

@@ -67,8 +67,16 @@ class Pyttsx3Engine(Engine):
             return "pyttsx3 missing"
         return f"pyttsx3 {pv}; {self._backend_version()}"
 
-    @staticmethod
-    def _backend_version() -> str:
+    def _backend_version(self) -> str:
+        if self._direct:  # the library that will speak, asked in-process (no subprocess before the first clip)
+            try:
+                from pyttsx3.drivers import _espeak
+
+                info = _espeak.Info(None)
+            except Exception:  # libespeak-ng missing or too old: ask the command line below
+                info = None
+            if info:
+                return f"espeak-ng {info.decode('ascii', 'replace').split()[0]}"
         exe = shutil.which("espeak-ng") or shutil.which("espeak")
         if exe is None:
             return "espeak unknown"
