@@ -41,18 +41,22 @@ class LimitedEncoder:
     """
 
     def __init__(self, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int, channels: int,
-                 label: Optional[Path] = None) -> None:
-        """``label``: the file errors name (the episode, not the temporary file being written)."""
+                 label: Optional[Path] = None, out_rate: Optional[int] = None, resampler: str = "swr") -> None:
+        """Samples come at ``rate``, the MP3 is made at ``out_rate`` (default: the same); the limiter's
+        ``resampler`` (ffmpeg's "swr" or "soxr") does the conversion.  ``label``: the file errors name
+        (the episode, not the temporary file being written).
+        """
+        out_rate = out_rate or rate
         ceiling = 10 ** (ceiling_db / 20)
-        graph = (f"[0:a]aresample={rate * OVERSAMPLE},"
+        graph = (f"[0:a]aresample={out_rate * OVERSAMPLE}:resampler={resampler},"
                  f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled:latency=enabled,"
-                 f"aresample={rate},asplit=2[limited][measure];"
+                 f"aresample={out_rate}:resampler={resampler},asplit=2[limited][measure];"
                  f"[measure]ebur128=framelog=verbose[measured]")
-        raw = ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
-        limiter_args = [*raw, "-i", "pipe:0", "-filter_complex", graph, "-map", "[limited]", *raw, "pipe:1",
+        limiter_args = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-filter_complex", graph,
+                        "-map", "[limited]", "-f", "f32le", "-ar", str(out_rate), "-ac", "1", "pipe:1",
                         "-map", "[measured]", "-f", "null", "-"]
         self._label = label or mp3
-        self._encoder = _ffmpeg(_encoder_args(rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
+        self._encoder = _ffmpeg(_encoder_args(out_rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
         try:
             self._limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=self._encoder.stdin, loglevel="info")
         except BaseException:
@@ -98,9 +102,11 @@ class LimitedEncoder:
 
 
 def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
-                     channels: int, label: Optional[Path] = None) -> float:
+                     channels: int, label: Optional[Path] = None, out_rate: Optional[int] = None,
+                     resampler: str = "swr") -> float:
     """Limiter → CBR MP3 file in one go (see :class:`LimitedEncoder`); the limited signal's loudness."""
-    encoder = LimitedEncoder(rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels, label=label)
+    encoder = LimitedEncoder(rate, ceiling_db, mp3, bitrate_kbps=bitrate_kbps, channels=channels, label=label,
+                             out_rate=out_rate, resampler=resampler)
     encoder.write(mix)
     return encoder.close()
 
@@ -146,12 +152,13 @@ def encoder_gain_db(bitrate_kbps: int, sample_rate: int, channels: int) -> float
 
 
 class EncoderCalibration:
-    """LAME's level change, measured on a tone by two ffmpeg processes started at once.
+    """What this ffmpeg does to an episode: LAME's level change, measured on a tone, and its best resampler.
 
     LAME's CBR mode plays a tone back about 0.45 dB quieter than it went in; the
     stitcher pre-compensates so the published MP3 meets the loudness target.  One
     ffmpeg makes a 997 Hz tone and writes it both raw and through LAME into a pipe,
-    a second decodes the MP3; both run on their own while Python does other work.
+    a second decodes the MP3, a third prints ffmpeg's build configuration (is libsoxr
+    in?); all run on their own while Python does other work.
     """
 
     def __init__(self, bitrate_kbps: int, sample_rate: int, channels: int) -> None:
@@ -173,8 +180,19 @@ class EncoderCalibration:
                 stdin=self._encoder.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         finally:
             self._encoder.stdout.close()  # the decoder holds the pipe now
+        self._buildconf = subprocess.Popen(_ffmpeg_cmd(["-buildconf"], False, "error"), stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL)
         self._lock = threading.Lock()
         self._value: Optional[float] = None
+        self._resampler: Optional[str] = None
+
+    def resampler(self) -> str:
+        """ffmpeg's resampler for the limiter: "soxr" (stop band ~-100 dB) when built in, else "swr" (~-60 dB)."""
+        with self._lock:
+            if self._resampler is None:
+                conf = self._buildconf.communicate()[0].decode("utf-8", "replace")
+                self._resampler = "soxr" if "--enable-libsoxr" in conf else "swr"
+            return self._resampler
 
     def result(self) -> float:
         """The level change in dB (0.0 if it could not be measured: then nothing is compensated)."""

@@ -263,7 +263,7 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)
     from audiocast.chapters import write_chapters_file
     from audiocast.production import lines_for, produce
-    from audiocast.stitch import ClipPreparer, Stitcher
+    from audiocast.stitch import ClipPreparer, Stitcher, mix_rate
     from audiocast.synth import clip_paths, synthesize
 
     produced = produce(script, config)
@@ -276,7 +276,7 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     try:
         # Clips are prepared and mixed into the encoder while the others are still synthesised.
         paths = clip_paths(lines, library.lexicon, cache_dir=options.cache_dir)
-        with ClipPreparer(config.audio.sample_rate) as preparer, \
+        with ClipPreparer(mix_rate(config)) as preparer, \
                 Stitcher(produced, lines, config, tmp_mp3, paths, preparer, label=out_dir / mp3_name) as stitcher:
             clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
                                on_ready=preparer.submit)

@@ -107,10 +107,11 @@ class Stitcher:
         if not lines:
             raise AudioError("nothing to stitch: the script has no lines", out_mp3)
         require_ffmpeg()
-        self._rate, self._channels, self._bitrate = config.audio.sample_rate, config.audio.channels, config.audio.bitrate
+        self._channels, self._bitrate = config.audio.channels, config.audio.bitrate
+        self._out_rate, self._rate = config.audio.sample_rate, mix_rate(config)  # the MP3's rate, the mix's
         if preparer is not None and preparer.rate != self._rate:
-            raise ValueError(f"clips prepared at {preparer.rate} Hz for a {self._rate} Hz episode")
-        self._calibration = calibrate_encoder(self._bitrate, self._rate, self._channels)
+            raise ValueError(f"clips prepared at {preparer.rate} Hz for a {self._rate} Hz mix")
+        self._calibration = calibrate_encoder(self._bitrate, self._out_rate, self._channels)
         self._lines, self._paths, self._out, self._label = list(lines), list(paths), out_mp3, label or out_mp3
         self._own_preparer = preparer is None
         self._preparer = ClipPreparer(self._rate) if preparer is None else preparer
@@ -118,8 +119,9 @@ class Stitcher:
         self._sting = _prepare_sting(config.audio.sting, self._rate) if config.audio.sting else None
         sting_len = 0 if self._sting is None else len(self._sting.samples)
         self._chapter_lines, self._chapters, self._planned_on = plan_on_estimates(
-            script, lines, self._keys, sting_len, config.pauses, self._rate, plan_chapters)
-        self._placer = Placer(lines, self._keys, sting_len, config.pauses, self._rate, self._chapter_lines)
+            script, lines, self._keys, sting_len, config.pauses, self._rate, plan_chapters, self._out_rate)
+        self._placer = Placer(lines, self._keys, sting_len, config.pauses, self._rate, self._chapter_lines,
+                              self._out_rate)
         # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
         self._target = config.loudness_target - (10 * math.log10(2) if self._channels == 2 else 0.0)
         self._atomic = atomic_path(out_mp3, suffix=".mp3")  # renamed into place by finish(), else removed
@@ -129,7 +131,7 @@ class Stitcher:
         self._rider: Optional[LoudnessRider] = None
         self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
             self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate, channels=self._channels,
-            label=self._label)
+            label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler())
         self._error: Optional[BaseException] = None
         self._done = False
         self._feeder = threading.Thread(target=self._feed_safely, name="audiocast-stitch", daemon=True)
@@ -221,7 +223,7 @@ class Stitcher:
         # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
         # middle, so every way of measuring agrees with the tags, chapters and feed within ~15 ms.
         return EpisodeAudio(mp3=self._out, duration_ms=timeline.duration_ms, chapters=chapters, cues=cues,
-                            bitrate_kbps=self._bitrate, sample_rate=rate, channels=self._channels)
+                            bitrate_kbps=self._bitrate, sample_rate=self._out_rate, channels=self._channels)
 
     def _encode_again(self, reached: float) -> None:
         """Correct the gain (secant steps on the measured loudness) and encode the kept mix again."""
@@ -236,7 +238,8 @@ class Stitcher:
             mix *= factor  # in place: an hour of audio is 600 MB a copy
             try:
                 reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
-                                           channels=self._channels, label=self._label)
+                                           channels=self._channels, label=self._label, out_rate=self._out_rate,
+                                           resampler=self._calibration.resampler())
             finally:
                 mix /= factor
             if not math.isfinite(reached) or abs(self._aim - reached) <= LOUDNESS_TOLERANCE:
@@ -264,6 +267,17 @@ class Stitcher:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def mix_rate(config: Config) -> int:
+    """The rate the clips are mixed at: half the MP3's (the rate espeak-ng and Piper speak at), or the MP3's with a sting.
+
+    Voices made at 22.05 kHz hold nothing above 11 kHz, so the mix stays at their rate and
+    the limiter's resampler, which oversamples anyway, brings it up to the MP3's rate: no
+    resampling of each clip, half the samples to mix.  A sting (music) keeps the full rate.
+    """
+    rate = config.audio.sample_rate
+    return rate if config.audio.sting or rate % 2 or rate < 32000 else rate // 2
 
 
 def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config: Config,
@@ -404,10 +418,14 @@ def _load(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray]:
     size = base << max(0, math.ceil(math.log2((len(x) + src // 20) / base)))
     size_out = size * rate // src
     spectrum = np.fft.rfft(x, size)
-    out = np.zeros(size_out // 2 + 1, dtype=np.complex64)
-    keep = min(len(spectrum), len(out))
-    out[:keep] = spectrum[:keep] * np.float32(size_out / size)
-    samples = np.fft.irfft(out, size_out)[:n_out]
+    if src == rate:  # already at the mix rate (espeak-ng, Piper): only the K-weighted copy is computed
+        samples = x
+        out = spectrum.astype(np.complex64, copy=False)
+    else:
+        out = np.zeros(size_out // 2 + 1, dtype=np.complex64)
+        keep = min(len(spectrum), len(out))
+        out[:keep] = spectrum[:keep] * np.float32(size_out / size)
+        samples = np.fft.irfft(out, size_out)[:n_out]
     weighted = np.fft.irfft(out * k_response(size_out, rate).astype(np.complex64), size_out)[:n_out]
     return samples, weighted
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from audiocast.config import PauseConfig
 from audiocast.model import Chapter, Line, Script, VoiceProfile
@@ -63,7 +63,9 @@ class Placer:
     """Lays the episode out clip by clip: call :meth:`place` for lines 0, 1, … then :meth:`finish`."""
 
     def __init__(self, lines: Sequence[Line], keys: Sequence[Key], sting_len: int, pauses: PauseConfig, rate: int,
-                 chapter_lines: frozenset[int]) -> None:
+                 chapter_lines: frozenset[int], out_rate: Optional[int] = None) -> None:
+        """Positions are samples at ``rate`` (the mix); the MP3 is encoded at ``out_rate`` (default the same)."""
+        self._out_rate = out_rate or rate
         self._lines, self._keys, self._sting_len = lines, keys, sting_len
         self._pauses, self._rate, self._chapter_lines = pauses, rate, chapter_lines
         self._half_chapter = self._samples(pauses.chapter_ms) // 2
@@ -116,16 +118,16 @@ class Placer:
             self.stings.append(self.pos)
             self.pos += self._sting_len
         self.pos += self._samples(TAIL_MS)
-        length, frames_ms = mp3_aligned(self.pos, self._rate)
+        length, frames_ms = mp3_aligned(self.pos, self._rate, self._out_rate)
         duration_ms = round((frames_ms + length * 1000 / self._rate) / 2)
         return placed, Timeline(length, tuple(self.clip_starts), tuple(self.stings), tuple(self.marks),
                                 tuple(self.mark_lines), duration_ms)
 
 
 def layout(lines: Sequence[Line], keys: Sequence[Key], lengths: Sequence[int], sting_len: int,
-           pauses: PauseConfig, rate: int, chapter_lines: frozenset[int]) -> Timeline:
+           pauses: PauseConfig, rate: int, chapter_lines: frozenset[int], out_rate: Optional[int] = None) -> Timeline:
     """The whole timeline for clips of known ``lengths`` (samples)."""
-    placer = Placer(lines, keys, sting_len, pauses, rate, chapter_lines)
+    placer = Placer(lines, keys, sting_len, pauses, rate, chapter_lines, out_rate)
     for length in lengths:
         placer.place(length)
     return placer.finish()[1]
@@ -144,17 +146,19 @@ def gap_ms(lines: Sequence[Line], keys: Sequence[Key], i: int, pauses: PauseConf
     return pauses.sentence_ms
 
 
-def mp3_aligned(length: int, rate: int) -> tuple[int, int]:
-    """Pad to just under a whole number of MP3 frames: (samples, duration of the frames in ms).
+def mp3_aligned(length: int, rate: int, out_rate: Optional[int] = None) -> tuple[int, int]:
+    """Pad to just under a whole number of MP3 frames: (samples at ``rate``, duration of the frames in ms).
 
+    The MP3 is encoded at ``out_rate`` (default ``rate``; the limiter resamples).
     ffprobe counts whole frames, including the encoder delay and the end padding,
     so keeping the padding minimal keeps its duration within ~27 ms of the decoded one.
     """
-    frame = 1152 if rate >= 32000 else 576
+    out_rate = out_rate or rate
+    frame = 1152 if out_rate >= 32000 else 576
     overhead = LAME_DELAY + LAME_MIN_PAD + LAME_PAD_MARGIN
-    frames = math.ceil((length + overhead) / frame)
-    total = frames * frame - overhead
-    return total, round(frames * frame * 1000 / rate)
+    frames = math.ceil((length * out_rate / rate + overhead) / frame)
+    total = (frames * frame - overhead) * rate // out_rate
+    return total, round(frames * frame * 1000 / out_rate)
 
 
 # --------------------------------------------------------------------------- chapters
@@ -174,8 +178,8 @@ def _speed(profile: VoiceProfile) -> float:
 
 def plan_on_estimates(script: Script, lines: Sequence[Line], keys: Sequence[Key], sting_len: int,
                       pauses: PauseConfig, rate: int,
-                      plan: Callable[[Script, Sequence[Mark], int], tuple[Chapter, ...]]
-                      ) -> tuple[frozenset[int], tuple[Chapter, ...], Timeline]:
+                      plan: Callable[[Script, Sequence[Mark], int], tuple[Chapter, ...]],
+                      out_rate: Optional[int] = None) -> tuple[frozenset[int], tuple[Chapter, ...], Timeline]:
     """Chapters planned on estimated durations: (their first lines, the chapters, the layout planned on).
 
     A chapter pause moves the later paragraphs, so the plan is laid out again with the
@@ -184,7 +188,7 @@ def plan_on_estimates(script: Script, lines: Sequence[Line], keys: Sequence[Key]
     lengths = [estimated_ms(line) * rate // 1000 for line in lines]
 
     def timeline_for(chapter_lines: frozenset[int]) -> Timeline:
-        return layout(lines, keys, lengths, sting_len, pauses, rate, chapter_lines)
+        return layout(lines, keys, lengths, sting_len, pauses, rate, chapter_lines, out_rate)
 
     starts: frozenset[int] = frozenset()
     timeline = timeline_for(starts)

@@ -23,7 +23,7 @@ from audiocast.model import Article, Casting, Clip, Script, Section, Segment, Vo
 from audiocast.production import lines_for, produce
 from audiocast import stitch as stitch_module
 from audiocast.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
-from audiocast.stitch import ClipPreparer, Stitcher, encode_mp3, stitch
+from audiocast.stitch import ClipPreparer, Stitcher, encode_mp3, mix_rate, stitch
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip
@@ -294,7 +294,7 @@ def test_encoding_starts_before_the_last_clip_is_ready_and_timing_does_not_chang
     config = _config()
     script, lines, clips = _clips(tmp_path, config)
     at_once = stitch(script, lines, clips, config, tmp_path / "at-once.mp3")
-    with ClipPreparer(config.audio.sample_rate) as preparer, \
+    with ClipPreparer(mix_rate(config)) as preparer, \
             Stitcher(script, lines, config, tmp_path / "streamed.mp3", [c.path for c in clips], preparer) as stitcher:
         for clip in clips[:-1]:
             preparer.submit(clip.path)
@@ -319,7 +319,7 @@ def test_encoding_starts_before_the_last_clip_is_ready_and_timing_does_not_chang
 def test_a_stitch_left_unfinished_leaves_no_file(tmp_path):
     config = _config()
     script, lines, clips = _clips(tmp_path, config)
-    with ClipPreparer(config.audio.sample_rate) as preparer, \
+    with ClipPreparer(mix_rate(config)) as preparer, \
             Stitcher(script, lines, config, tmp_path / "stopped.mp3", [c.path for c in clips], preparer):
         preparer.submit(clips[0].path)  # then synthesis "fails": the block is left without finish()
     assert not list(tmp_path.glob("*stopped.mp3*"))
@@ -361,3 +361,19 @@ def test_the_loudness_rider_steers_the_whole_onto_the_aim_in_small_steps():
         assert abs(gate(rider._gained, pos, rate) - -18.5) <= 0.1, offset
         mean_gain[offset] = float(np.mean(gains))
     assert 1.0 <= mean_gain[-0.6] - mean_gain[0.6] <= 1.4
+
+
+def test_voices_are_mixed_at_their_own_rate_and_leave_no_images_above_it(episode, tmp_path):
+    # espeak-ng speaks at 22.05 kHz: the mix stays there and the limiter's resampler makes the 44.1 kHz MP3.
+    assert mix_rate(_config()) == 22050
+    assert mix_rate(_config(sting=_tone_wav(tmp_path / "s.wav"))) == 44100  # music keeps the full rate
+    assert mix_rate(_config(sample_rate=32000)) == 16000
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(episode[3].mp3), "-f", "f32le", "-ac", "1", "-"],
+                             capture_output=True, check=True).stdout
+    x = np.frombuffer(decoded, "<f4").astype(np.float64)
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freq = np.fft.rfftfreq(len(x), 1 / 44100)
+    share = power[(freq >= 12_000) & (freq < 20_000)].sum() / power.sum()
+    # a resampler's images of the speech would show up here: -102 dB with soxr (and with the FFT resampling of
+    # old), -73 dB with ffmpeg's default swr
+    assert 10 * np.log10(share) < -90, 10 * np.log10(share)
