@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := espeak-ng ffmpeg
 # gpodder provides `gpo`, the real podcast client the feed test subscribes with.
 TEST_PACKAGES   := gpodder
 
-.PHONY: demo test bench setup setup-test system system-test clean
+.PHONY: demo test bench setup setup-test system system-test bytecode clean
 
 demo: setup
 	$(BIN)/audiocast build seeds/
@@ -23,8 +23,13 @@ bench: setup-test
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/html.py
 
-setup: system $(VENV)/.installed
-setup-test: system system-test $(VENV)/.installed-test
+setup: system $(VENV)/.installed bytecode
+setup-test: system system-test $(VENV)/.installed-test bytecode
+
+# Byte-compile the package, as a regular (non-editable) pip install does: where PYTHONDONTWRITEBYTECODE is
+# set, Python would otherwise recompile audiocast's modules on every run (~0.06 s of each build's start-up).
+bytecode: | $(VENV)/bin/python
+	@$(BIN)/python -m compileall -q audiocast
 
 system:
 	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg"
