@@ -369,3 +369,20 @@ def test_registry_and_slug():
     assert SUPPORTED_EXTENSIONS == (".htm", ".html", ".markdown", ".md", ".txt")
     assert slugify("Café Été: 2024 Review!") == "cafe-ete-2024-review"
     assert slugify("¿¿¿") == "article"
+
+
+def test_html_author_from_byline_markup_not_an_account_placeholder(tmp_path):
+    from audiocast.readers.html import _real_name
+
+    body = "".join(f"<p>Paragraph {i} of the report says something long enough to be read aloud as news.</p>"
+                   for i in range(6))
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Flood waters recede in the valley</title><meta name='author' content='Username'></head>"
+        "<body><div class='account'><span class='username'>Username</span></div><article>"
+        "<h1>Flood waters recede in the valley</h1>"
+        "<div class='sig'><span class='pb-byline'>By <a href='/people/jane-roe'>Jane Roe</a></span></div>"
+        f"{body}</article></body></html>", encoding="utf-8")
+    assert read_article(page).author == "Jane Roe"
+    assert _real_name("Username") is None and _real_name("admin") is None
+    assert _real_name("The Associated Press") == "The Associated Press"

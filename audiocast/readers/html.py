@@ -55,7 +55,7 @@ def read_html(path: Path) -> Article:
         title = _text(first_h1[0]) if first_h1 else ""
     if not title:
         raise ReadError("no title found (no <title>, <h1> or og:title)", path)
-    author = _ld_author(ld.get("author")) or collapse(doc.author or "") or None
+    author = _ld_author(ld.get("author")) or _real_name(collapse(doc.author or "")) or _byline_markup(tree) or None
     date = parse_date(_ld_str(ld.get("datePublished")) or doc.date)
     description = _ld_str(ld.get("description")) or collapse(doc.description or "") or None
     return make_article(
@@ -208,6 +208,28 @@ def _ld_str(value: Any) -> Optional[str]:
         return None
     text = collapse(lxml.html.fromstring(f"<p>{value}</p>").text_content()) if "&" in value or "<" in value else collapse(value)
     return text or None
+
+
+# What a page's account widget says where an author's name would be ("Username" on a Washington Post page).
+_PLACEHOLDER_AUTHORS = frozenset("username user admin administrator author anonymous unknown guest webmaster root "
+                                 "login account".split())
+
+
+def _real_name(author: str) -> Optional[str]:
+    """``author`` unless it is an account placeholder rather than a person's or an outlet's name."""
+    return None if not author or author.lower().strip(" .:") in _PLACEHOLDER_AUTHORS else author
+
+
+def _byline_markup(tree: Any) -> Optional[str]:
+    """The author named by the page's own byline markup: ``rel="author"``, ``itemprop="author"`` or a "byline" class."""
+    from audiocast.readers.cleanup import parse_byline
+
+    for el in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "byline")]'):
+        text = _text(el)
+        name = parse_byline(text) or (parse_byline(f"By {text}") if text and len(text) < 60 else None)
+        if name and _real_name(name):
+            return name
+    return None
 
 
 def _ld_author(value: Any) -> Optional[str]:
