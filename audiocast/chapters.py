@@ -4,8 +4,10 @@
 
 * an opening chapter, "Introduction", holding the spoken intro (show, title, author);
 * an article with ``##`` sections gets one chapter per section, titled with its
-  heading; an untitled lead-in before the first heading joins the opening chapter
-  when it is short, else it is split like an article without headings;
+  heading (a section longer than 90 s is split like an article without headings,
+  its first chapter keeping the heading); an untitled lead-in before the first
+  heading joins the opening chapter when it is short, else it is split like an
+  article without headings;
 * an article without headings is cut at paragraph boundaries into chapters of
   45-90 s (the best split by a small dynamic programme), each titled with a few
   words from its first paragraph;
@@ -95,7 +97,13 @@ def _plan_sections(script: Script, body: list, plan: list) -> None:
     for index in sorted(by_section, key=lambda i: by_section[i][0][3]):
         spans = by_section[index]
         title = sections[index].title if 0 <= index < len(sections) else None
-        if title:
+        if title and spans[-1][4] - spans[0][3] > MAX_CHAPTER_MS and len(spans) > 1:
+            # a long section (a page whose one heading is its deck) is split like an article without headings;
+            # its first chapter keeps the heading
+            start = len(plan)
+            _plan_windows(script, spans, plan)
+            plan[start] = (_clean_heading(title), plan[start][1])
+        elif title:
             plan.append((_clean_heading(title), spans[0][3]))
         elif not plan or spans[-1][4] - spans[0][3] > LEAD_IN_MAX_MS:
             _plan_windows(script, spans, plan)

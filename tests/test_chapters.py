@@ -195,3 +195,18 @@ def test_any_paragraph_gives_a_short_clean_title(text):
     assert title.strip() == title and title
     assert len(title.split()) <= 8 and "\x00" not in title
     assert not title.endswith(("…", "...", ",", ";", ":"))
+
+
+def test_a_long_section_is_split_and_its_first_chapter_keeps_the_heading():
+    # an HTML page whose only heading is its deck: one 'section' of 40 paragraphs (~13 minutes)
+    paragraphs = [f"Part {n} of the long argument about the sharing economy goes on." for n in range(40)]
+    script = script_of([("Disruptive companies talk a good game about sharing", paragraphs),
+                        ("Coda", ["A short ending."])])
+    marks, duration = timeline(script, [20_000] * 40 + [15_000])
+    chapters = plan_chapters(script, marks, duration)
+    assert_contiguous(chapters, duration)
+    titles = [c.title for c in chapters]
+    assert titles[1] == "Disruptive companies talk a good game about sharing"
+    assert titles[-2:] == ["Coda", "Credits"]
+    body = chapters[1:-2]
+    assert len(body) >= 8 and all(MIN_CHAPTER_MS <= c.end_ms - c.start_ms <= MAX_CHAPTER_MS for c in body)
