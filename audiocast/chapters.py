@@ -48,7 +48,7 @@ most such too
 _LEADING_DROP = frozenset("and but so then also yet or".split())
 _CLAUSE = re.compile(r"\s*(?:[,;:()\[\]]|\s[–—-]\s|—|–)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
-_QUOTES = re.compile(r"[\"“”„«»‘’‚‹›]|(?<!\w)'|'(?!\w)")
+_QUOTES = re.compile(r"[\"“”„«»‘‚‹›]|(?<!\w)['’]|['’](?!\w)")  # an apostrophe inside a word stays
 
 
 # --------------------------------------------------------------------------- planning

@@ -105,6 +105,14 @@ def test_titles_summarise_the_first_paragraph_and_never_repeat():
                       "Haigh wouldn't call “All of Us Strangers”", "Credits"]
 
 
+def test_curly_apostrophes_inside_words_stay_in_titles():
+    script = script_of([(None, ["Let’s start by parsing that tweet, which said a lot.",
+                                "The city’s ‘new’ plan works, the mayor says."])])
+    marks, duration = timeline(script, [60_000, 60_000])
+    titles = [c.title for c in plan_chapters(script, marks, duration)]
+    assert titles[1:3] == ["Let’s start by parsing that tweet", "The city’s new plan works"]
+
+
 def test_short_article_still_has_a_body_chapter_and_a_short_outro_joins_it():
     script = script_of([(None, ["Just one short paragraph here."])])
     marks, duration = timeline(script, [9_000], outro_ms=CREDITS_MIN_MS - 1)
