@@ -200,8 +200,10 @@ def check_mp3(mp3: Path, c, *, feed_ms: Optional[int] = None, loudness: bool = T
     if facts.codec != "mp3":
         c.error(name, "audio-codec", f"the audio is {facts.codec or 'not audio'}, not MP3")
     _check_stream(name, facts, c)
-    if facts.sample_rate != 44100:
-        c.error(name, "sample-rate", f"sample rate is {facts.sample_rate} Hz; expected 44100 Hz")
+    if facts.sample_rate == 22050:  # a rate `[audio] sample_rate` allows, but below what podcast apps recommend
+        c.warn(name, "sample-rate", "sample rate is 22050 Hz; Apple Podcasts and most hosts recommend 44100 Hz")
+    elif facts.sample_rate not in (44100, 48000):
+        c.error(name, "sample-rate", f"sample rate is {facts.sample_rate} Hz; expected 44100 Hz (or 48000 Hz)")
     if facts.channels not in (1, 2):
         c.error(name, "channels", f"{facts.channels} channels; expected mono or stereo")
 

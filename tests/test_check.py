@@ -316,7 +316,7 @@ FAULTS = [
     ("VBR (Xing) encoding", lambda o: replace_audio(o, args=("-q:a", "4")), "mpeg-cbr", "Xing"),
     ("no Info header", _strip_info_frame, "mpeg-info", "Info header"),
     ("junk inside the MPEG stream", _junk_in_stream, "mpeg-stream", "breaks at byte"),
-    ("48 kHz audio", lambda o: replace_audio(o, rate=48000), "sample-rate", "48000"),
+    ("32 kHz audio", lambda o: replace_audio(o, rate=32000), "sample-rate", "32000"),
     ("JSON chapter title differs", lambda o: edit_json(o / f"{SLUG}.chapters.json",
                                                        lambda d: d["chapters"][1].update(title="Middle")),
      "chapters-mismatch", "'Middle'"),

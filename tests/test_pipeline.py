@@ -173,3 +173,16 @@ def test_an_ffmpeg_without_lame_is_a_one_line_error_naming_the_episode(tmp_path,
     assert failed == [f"FAILED  {out / 'repair-cafe.mp3'}: ffmpeg could not encode the MP3: Unknown encoder 'libmp3lame'"]
     assert not (out / "repair-cafe.mp3").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]  # no temp files left
+
+
+@pytest.mark.parametrize("rate, warned", [(48000, False), (22050, True)])
+def test_every_sample_rate_the_config_allows_builds_and_passes_the_check(tmp_path, fake_voices, rate, warned):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(SEEDS / "repair-cafe.md", src)
+    (src / "audiocast.toml").write_text(f"[audio]\nsample_rate = {rate}\nchannels = 2\n", encoding="utf-8")
+    build(src, out, fake_voices, check=True)
+    proc = run_cli("check", str(out), check=False)
+    assert proc.returncode == 0, proc.stdout
+    assert f"{rate} Hz, 2 ch" in proc.stdout
+    assert ("sample rate is 22050 Hz" in proc.stdout) == warned
