@@ -125,14 +125,6 @@ def _log(proc: subprocess.Popen) -> str:
     return text
 
 
-def encode(mix: np.ndarray, rate: int, mp3: Path, *, bitrate_kbps: int, channels: int) -> None:
-    """A plain encode (no limiter): raw float mix on stdin → CBR MP3 file (dual mono for stereo)."""
-    args = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
-    if channels == 2:
-        args += ["-af", "pan=stereo|c0=c0|c1=c0"]  # dual mono at full level in each channel
-    run_ffmpeg([*args, *mp3_args(bitrate_kbps, rate, channels), str(mp3)], _f32(mix), mp3)
-
-
 def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> EncoderCalibration:
     """Start measuring the level change LAME applies at these settings (once per process); ask ``.result()``.
 
@@ -144,11 +136,6 @@ def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> Enc
         if key not in _CALIBRATIONS:
             _CALIBRATIONS[key] = EncoderCalibration(*key)
         return _CALIBRATIONS[key]
-
-
-def encoder_gain_db(bitrate_kbps: int, sample_rate: int, channels: int) -> float:
-    """The level change (dB) libmp3lame applies at these settings (measured once per process)."""
-    return calibrate_encoder(bitrate_kbps, sample_rate, channels).result()
 
 
 class EncoderCalibration:
@@ -171,8 +158,7 @@ class EncoderCalibration:
         self._encoder = subprocess.Popen(_ffmpeg_cmd([
             "-f", "lavfi", "-i", f"sine=frequency=997:sample_rate={sample_rate}:duration=1",
             "-filter_complex", graph, "-map", "[a]", "-f", "f32le", "-ac", "1", str(self._reference),
-            "-map", "[b]", "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(sample_rate),
-            "-ac", str(channels), "-f", "mp3", "pipe:1"], False, "error"),
+            "-map", "[b]", *mp3_args(bitrate_kbps, sample_rate, channels), "pipe:1"], False, "error"),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
             self._decoder = subprocess.Popen(_ffmpeg_cmd([

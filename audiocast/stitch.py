@@ -325,11 +325,6 @@ class ClipPreparer:
                 self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
                 self._submitted.notify_all()
 
-    def result(self, path: Path) -> _Voiced:
-        """The prepared clip (its AudioError when it cannot be used)."""
-        self.submit(path)
-        return self._futures[path].result()
-
     def wait(self, path: Path) -> _Voiced:
         """The prepared clip, once somebody has submitted ``path`` (:class:`Cancelled` after :meth:`cancel`)."""
         with self._submitted:

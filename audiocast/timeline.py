@@ -15,7 +15,7 @@ whatever the clip cache held.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence
 
 from audiocast.config import PauseConfig
@@ -219,8 +219,6 @@ def chapter_lines(chapters: Sequence[Chapter], timeline: Timeline) -> frozenset[
 
 def retime(chapters: Sequence[Chapter], planned_on: Timeline, final: Timeline) -> tuple[Chapter, ...]:
     """Chapters planned on one layout, moved to the same paragraphs of another (contiguous, 0 → its end)."""
-    from dataclasses import replace
-
     times = [m[3] for m in planned_on.marks]
     starts: list[int] = []
     for chapter in chapters:
