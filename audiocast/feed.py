@@ -35,16 +35,6 @@ NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "psc": PSC, "conten
 CAPTION_TYPES = {"text/vtt", "application/x-subrip", "application/srt"}
 
 
-def feed_url(config: "Config") -> str:
-    """The public URL of feed.xml (the atom:link rel=self)."""
-    return config.podcast.feed_url
-
-
-def absolute(config: "Config", name: str) -> str:
-    """The public URL of a file in the output folder."""
-    return config.podcast.public_url(name)
-
-
 def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
                build_date: Optional[dt.datetime] = None, cover: Optional[Path] = None) -> Path:
     """Write ``out_dir/feed.xml`` atomically for ``episodes`` and return its path.
@@ -98,10 +88,10 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     _sub(ch, "generator", f"audiocast {__version__}")
     built = build_date or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     _sub(ch, "lastBuildDate", rfc2822(built))
-    _sub(ch, f"{{{ATOM}}}link", href=feed_url(config), rel="self", type="application/rss+xml")
+    _sub(ch, f"{{{ATOM}}}link", href=config.podcast.feed_url, rel="self", type="application/rss+xml")
 
     cover = cover if cover is not None else ensure_cover(config, out_dir)
-    cover_url = absolute(config, cover.name)
+    cover_url = config.podcast.public_url(cover.name)
     image = _sub(ch, "image")
     _sub(image, "url", cover_url)
     _sub(image, "title", p.title)
@@ -119,7 +109,7 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
         _sub(category, f"{{{ITUNES}}}category", text=p.subcategory)
     _sub(ch, f"{{{ITUNES}}}explicit", "true" if p.explicit else "false")
     _sub(ch, f"{{{ITUNES}}}type", p.type)
-    _sub(ch, f"{{{PODCAST}}}guid", remember_feed_guid(out_dir, feed_url(config)))
+    _sub(ch, f"{{{PODCAST}}}guid", remember_feed_guid(out_dir, config.podcast.feed_url))
     locked = _sub(ch, f"{{{PODCAST}}}locked", "yes" if p.locked else "no")
     if p.owner_email:
         locked.set("owner", p.owner_email)
@@ -147,7 +137,7 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
     _sub(item, f"{{{CONTENT}}}encoded", _html_notes(_xml_safe(ep.description), _xml_safe(timestamps)))
     _sub(item, "guid", ep.guid, isPermaLink="false")
     _sub(item, "pubDate", rfc2822(ep.pub_date))
-    _sub(item, "enclosure", url=absolute(config, ep.mp3_name), length=str(size), type="audio/mpeg")
+    _sub(item, "enclosure", url=config.podcast.public_url(ep.mp3_name), length=str(size), type="audio/mpeg")
     _sub(item, f"{{{ITUNES}}}title", ep.title)
     _sub(item, f"{{{ITUNES}}}duration", itunes_duration(ep.duration_ms))
     if ep.number is not None:
@@ -156,11 +146,12 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
     _sub(item, f"{{{ITUNES}}}author", ep.author or p.author)
     _sub(item, f"{{{ITUNES}}}explicit", "true" if p.explicit else "false")
     if ep.image:
-        _sub(item, f"{{{ITUNES}}}image", href=absolute(config, ep.image))
+        _sub(item, f"{{{ITUNES}}}image", href=config.podcast.public_url(ep.image))
     if ep.chapters_json:
-        _sub(item, f"{{{PODCAST}}}chapters", url=absolute(config, ep.chapters_json), type="application/json+chapters")
+        _sub(item, f"{{{PODCAST}}}chapters", url=config.podcast.public_url(ep.chapters_json),
+             type="application/json+chapters")
     for name, mime in ep.transcripts:
-        attrs = {"url": absolute(config, name), "type": mime, "language": p.language}
+        attrs = {"url": config.podcast.public_url(name), "type": mime, "language": p.language}
         if mime in CAPTION_TYPES:
             attrs["rel"] = "captions"
         _sub(item, f"{{{PODCAST}}}transcript", **attrs)
