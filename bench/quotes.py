@@ -295,19 +295,21 @@ def main() -> None:
         for lines in kinds.values():
             print("\n".join(lines[:args.errors]), end="\n\n")
     sp = args.split
-    rows = [
-        (f"PolNeAR {sp} quote precision, strict gold (is_pure_direct_quote)", f"{pn['P']:.3f}", "",
-         f"tp={pn['tp']} fp={pn['fp']}"),
-        (f"PolNeAR {sp} quote recall, strict gold", f"{pn['R']:.3f}", "", f"fn={pn['fn']}"),
-        (f"PolNeAR {sp} quote F1, strict gold", f"{pn['F1']:.3f}", ">= 0.93", ""),
-        ("  diagnostic: FPs that are quoted segments of non-pure records", f"{pn['fp_mixed']:>6}", "",
+    rows = []
+    golds = [  # (scores, name in the first row, name after it, records its diagnostic counts, why they are out)
+        (pn, "strict gold (is_pure_direct_quote)", "strict gold", "non-pure records",
          "annotated, outside the strict gold"),
-        (f"PolNeAR {sp} quote precision, direct gold (content = quotes + own cue/source)", f"{pnd['P']:.3f}", "",
-         f"tp={pnd['tp']} fp={pnd['fp']}"),
-        (f"PolNeAR {sp} quote recall, direct gold", f"{pnd['R']:.3f}", "", f"fn={pnd['fn']}"),
-        (f"PolNeAR {sp} quote F1, direct gold", f"{pnd['F1']:.3f}", ">= 0.93", ""),
-        ("  diagnostic: FPs that are quoted segments of partial-quote records", f"{pnd['fp_mixed']:>6}", "",
+        (pnd, "direct gold (content = quotes + own cue/source)", "direct gold", "partial-quote records",
          "quotes worked into indirect speech"),
+    ]
+    for r, long_name, name, outside, why in golds:
+        rows += [
+            (f"PolNeAR {sp} quote precision, {long_name}", f"{r['P']:.3f}", "", f"tp={r['tp']} fp={r['fp']}"),
+            (f"PolNeAR {sp} quote recall, {name}", f"{r['R']:.3f}", "", f"fn={r['fn']}"),
+            (f"PolNeAR {sp} quote F1, {name}", f"{r['F1']:.3f}", ">= 0.93", ""),
+            (f"  diagnostic: FPs that are quoted segments of {outside}", f"{r['fp_mixed']:>6}", "", why),
+        ]
+    rows += [
         ("PolNeAR named-speaker accuracy, strict gold", f"{pn['named_acc']:.3f}", ">= 0.85", f"n={pn['named']}"),
         ("PolNeAR named-speaker accuracy, direct gold", f"{pnd['named_acc']:.3f}", ">= 0.85", f"n={pnd['named']}"),
         ("PolNeAR pronoun-speaker accuracy (loose), strict gold", f"{pn['pron_acc']:.3f}", "", f"n={pn['pron']}"),
