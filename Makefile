@@ -4,8 +4,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# espeak-ng: the default offline voices (pyttsx3 drives libespeak-ng); ffmpeg: decoding, encoding, measuring.
-SYSTEM_PACKAGES := espeak-ng ffmpeg
+# flite, festival + festvox voices: the default cast's voices (ranked in voices/default.toml by bench/voices.py);
+# espeak-ng: the portable fallback cast (pyttsx3 drives libespeak-ng); ffmpeg: decoding, encoding, measuring.
+FESTIVAL_VOICES := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-us-slt-hts \
+                   /usr/share/festival/voices/english/kal_diphone:festvox-kallpc16k
 # gpodder provides `gpo`, the real podcast client the feed test subscribes with.
 TEST_PACKAGES   := gpodder
 
@@ -32,7 +34,7 @@ bytecode: | $(VENV)/bin/python
 	@$(BIN)/python -m compileall -q audiocast
 
 system:
-	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg"
+	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg flite:flite festival:festival $(FESTIVAL_VOICES)"
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
 
 system-test:

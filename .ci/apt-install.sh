@@ -2,13 +2,17 @@
 # Install missing system packages with apt-get (as root, or through passwordless sudo);
 # otherwise say exactly what to install and fail.
 # Argument: space-separated "command:package" pairs; a package is needed when its command is missing
-# ("__force__:pkg" always installs pkg).
+# (a "command" starting with / is a path that must exist, for packages without a command, e.g. voices;
+# "__force__:pkg" always installs pkg).
 missing=""
 for pair in $1; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    if [ "$cmd" = "__force__" ] || ! command -v "$cmd" >/dev/null 2>&1; then
-        case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
-    fi
+    case "$cmd" in
+        /*) if [ -e "$cmd" ]; then continue; fi ;;
+        __force__) ;;
+        *) if command -v "$cmd" >/dev/null 2>&1; then continue; fi ;;
+    esac
+    case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""

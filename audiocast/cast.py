@@ -8,8 +8,10 @@ in order:
    Haigh sounds the same next week, as long as the profile is still in the pool;
 2. the narrator's voice is never given to a speaker (the pool never holds it);
 3. new speakers, in order of first quote, get a pool voice not used by anyone
-   in this episode, preferring one whose gender fits the speaker's, then the
-   one fewest remembered speakers have, then pool order;
+   in this episode, preferring one whose gender fits the speaker's, then one
+   whose real voice (engine and voice, whatever its pitch or pace) is not yet
+   heard in the episode, then the one fewest remembered speakers have, then
+   pool order;
 4. when the pool runs out, the voice used least in this episode is reused
    (ties: least remembered, then pool order), again preferring a fitting gender.
 
@@ -82,6 +84,11 @@ def save_cast_memory(out_dir: Path, memory: CastMemory) -> None:
     write_text_atomic(memory_path(out_dir), memory.to_json())
 
 
+def _base(profile: VoiceProfile) -> tuple[str, str]:
+    """The real voice under a profile: variants of one (pitch, pace) sound alike next to each other."""
+    return profile.engine, profile.voice
+
+
 def _fits(profile: VoiceProfile, gender: Gender) -> bool:
     return gender == "unknown" or profile.gender in (gender, "unknown")
 
@@ -113,8 +120,9 @@ def cast_script(script: Script, cast: Cast, memory: CastMemory) -> tuple[Casting
             continue
         candidates = free or order
         fitting = [p for p in candidates if _fits(pool[p], gender)] or candidates
-        if free:  # the voice fewest past speakers had, so returning speakers rarely clash later
-            choice = min(fitting, key=lambda p: (remembered_count.get(p, 0), order.index(p)))
+        if free:  # a voice unlike those already heard, then the one fewest past speakers had
+            heard = {_base(cast.narrator)} | {_base(pool[a]) for a in assigned.values()}
+            choice = min(fitting, key=lambda p: (_base(pool[p]) in heard, remembered_count.get(p, 0), order.index(p)))
         else:
             used = [list(assigned.values()).count(p) for p in fitting]
             choice = min(fitting, key=lambda p: (used[fitting.index(p)], remembered_count.get(p, 0), order.index(p)))

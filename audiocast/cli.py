@@ -71,6 +71,8 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir)
     progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     report = run_build(list(sources), out_dir, config, options, progress=progress)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     lines = report.summary().splitlines()
     if quiet:
         lines = [line for line in lines[:-1] if line.startswith("FAILED")] + lines[-1:]
@@ -96,7 +98,9 @@ def script(file, as_json, cast_name, config_file, voices_dir) -> None:
     from audiocast.pipeline import BuildOptions, understand
 
     config = _config((file,), config_file)
-    article, script_, casting, _library = understand(file, config, BuildOptions(cast=cast_name, voices_dir=voices_dir))
+    article, script_, casting, library = understand(file, config, BuildOptions(cast=cast_name, voices_dir=voices_dir))
+    for note in library.resolve(cast_name or config.audio.cast).notes:
+        click.echo(f"note: {note}", err=True)
     segments = [
         {"kind": s.kind, "speaker": s.speaker, "voice": casting.voice_for(s.speaker).name, "text": s.text}
         for s in script_.segments

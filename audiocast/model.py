@@ -103,26 +103,30 @@ class VoiceProfile:
     """A named, fully specified voice: engine, engine voice and its settings."""
 
     name: str
-    engine: str  # "pyttsx3" | "piper" | "fake"
+    engine: str  # "pyttsx3" | "piper" | "flite" | "festival" | "fake"
     voice: str  # engine voice id, model path or voice-package name
     gender: Gender = "unknown"
     rate: Optional[int] = None  # words per minute (pyttsx3)
     pitch: Optional[int] = None  # 0..99 espeak pitch (pyttsx3 / espeak)
     volume: float = 1.0
-    length_scale: Optional[float] = None  # piper
+    length_scale: Optional[float] = None  # piper, flite, festival: > 1 is slower
     noise_scale: Optional[float] = None  # piper
     noise_w: Optional[float] = None  # piper
     speaker_id: Optional[int] = None  # piper multi-speaker models
     pitch_shift: float = 0.0  # semitones, applied after synthesis
     tempo: float = 1.0  # tempo factor applied after synthesis (pitch kept)
+    f0_mean: Optional[float] = None  # flite: mean pitch aimed at, Hz
+    wer: Optional[float] = None  # measured word error rate (bench/voices.py): ranks narrator candidates
     description: str = ""
 
     def cache_key(self) -> tuple:
         """Everything about the profile that changes the sound (not its name)."""
-        return (
+        key: tuple = (
             self.engine, self.voice, self.rate, self.pitch, self.volume, self.length_scale,
             self.noise_scale, self.noise_w, self.speaker_id, self.pitch_shift, self.tempo,
         )
+        # settings added later join the key only when set, so existing clips stay cached
+        return key + ((("f0_mean", self.f0_mean),) if self.f0_mean is not None else ())
 
 
 @dataclass(frozen=True)

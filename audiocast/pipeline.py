@@ -62,6 +62,7 @@ class BuildReport:
     results: tuple[ArticleResult, ...]
     feed: Optional[Path]
     seconds: float
+    notes: tuple[str, ...] = ()  # e.g. which voices the cast left out on this machine and what to install
 
     @property
     def failed(self) -> tuple[ArticleResult, ...]:
@@ -109,7 +110,7 @@ def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path 
     from audiocast.voices import load_voice_library
 
     library = load_voice_library(options.voices_dir)
-    cast = library.cast(options.cast or config.audio.cast)
+    cast = library.resolve(options.cast or config.audio.cast)
     article = read_article(path)
     script = segment_article(article)
     casting, _ = cast_script(script, cast, load_cast_memory(out_dir))
@@ -149,8 +150,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.voices import load_voice_library
 
     library = load_voice_library(options.voices_dir)
-    cast = library.cast(options.cast or config.audio.cast)
-    _require_engines(cast)
+    cast = library.resolve(options.cast or config.audio.cast)  # EngineError up front when it cannot be spoken
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
@@ -179,7 +179,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
         from audiocast.feed import write_feed
 
         feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
-    return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
+    return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started,
+                       notes=cast.notes)
 
 
 class _Cover:
@@ -200,17 +201,6 @@ class _Cover:
 
             self._path = ensure_cover(self._config, self._out_dir)
         return self._path
-
-
-def _require_engines(cast) -> None:
-    """Fail the whole build up front (one line) when the cast's engines are missing."""
-    from audiocast.engines import get_engine
-    from audiocast.errors import EngineError
-
-    for name in cast.engines:
-        ok, why = get_engine(name).available()
-        if not ok:
-            raise EngineError(f"the '{cast.name}' cast needs the {name} engine, which is not available: {why}")
 
 
 def content_hash(article: Article, config: Config, casting: Casting, extra: str = "") -> str:

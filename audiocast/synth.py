@@ -164,8 +164,8 @@ def _render_all(
 
     # stateful engines (espeak) run here in line order, so clips do not depend on --jobs;
     # the others are spread over the workers, longest text first
-    sequential = [t for t in tasks if get_engine(t[1].engine).stateful]
-    parallel = sorted((t for t in tasks if not get_engine(t[1].engine).stateful), key=lambda t: -len(t[0]))
+    sequential = [t for t in tasks if get_engine(t[1].engine).is_stateful(t[1])]
+    parallel = sorted((t for t in tasks if not get_engine(t[1].engine).is_stateful(t[1])), key=lambda t: -len(t[0]))
     if jobs == 1 or len(parallel) < PARALLEL_MIN:
         sequential, parallel = tasks, []
     if not parallel:

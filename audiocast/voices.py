@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
 
-from audiocast.errors import ConfigError
+from audiocast.errors import ConfigError, EngineError
 from audiocast.model import VoiceProfile
 
 LEXICON_FILE = "lexicon.toml"
@@ -51,19 +51,29 @@ _PROFILE_FIELDS: dict[str, tuple[tuple[type, ...], Optional[float], Optional[flo
     "speaker_id": ((int,), 0, 10_000, "a speaker index >= 0"),
     "pitch_shift": ((int, float), -12.0, 12.0, "semitones -12..12"),
     "tempo": ((int, float), 0.5, 2.0, "a factor 0.5..2"),
+    "f0_mean": ((int, float), 50.0, 400.0, "a pitch in Hz, 50..400"),
+    "wer": ((int, float), 0.0, 2.0, "a word error rate 0..2 (measured by bench/voices.py)"),
     "description": ((str,), None, None, "text"),
 }
-_CAST_FIELDS = ("narrator", "pool", "description")
+_CAST_FIELDS = ("narrator", "pool", "fallback", "description")
 
 
 @dataclass(frozen=True)
 class Cast:
-    """A named cast: the narrator's profile and the pool speakers are drawn from (in order)."""
+    """A named cast: the narrator's profile and the pool speakers are drawn from (in order).
+
+    As declared, ``narrators`` lists every narrator candidate (``narrator`` is the first) and
+    ``fallback`` names the cast to use on a machine without its engines;
+    :meth:`VoiceLibrary.resolve` turns it into the cast this machine can speak.
+    """
 
     name: str
     narrator: VoiceProfile
     pool: tuple[VoiceProfile, ...]
     description: str = ""
+    narrators: tuple[VoiceProfile, ...] = ()
+    fallback: str = ""
+    notes: tuple[str, ...] = ()  # what resolution left out and why
 
     @property
     def engines(self) -> tuple[str, ...]:
@@ -126,6 +136,33 @@ class VoiceLibrary:
                 f"unknown cast {name!r} (known: {', '.join(sorted(self.casts)) or 'none'})", self.directory
             ) from None
 
+    def resolve(self, name: str) -> Cast:
+        """Cast ``name`` as this machine can speak it (EngineError when it cannot at all).
+
+        The narrator is the available candidate with the lowest measured ``wer``; pool
+        voices whose engine or voice is missing are left out; a cast with no narrator or
+        no pool left gives way to its ``fallback`` cast.  ``Cast.notes`` says what was
+        left out and what to install.
+        """
+        cast = self.cast(name)
+        missing: dict[str, str] = {}
+        narrators = sorted((p for p in cast.narrators or (cast.narrator,) if _speakable(p, missing)),
+                           key=lambda p: p.wer if p.wer is not None else 2.0)
+        pool = tuple(p for p in cast.pool if _speakable(p, missing))
+        whys = "; ".join(dict.fromkeys(missing.values()))
+        if narrators and pool:
+            notes = ()
+            if missing:
+                notes = (f"cast '{name}': left out {', '.join(missing)}: {whys}",)
+            return Cast(name, narrators[0], tuple(p for p in pool if p.cache_key() != narrators[0].cache_key()),
+                        cast.description, tuple(narrators), cast.fallback, notes)
+        if cast.fallback and cast.fallback != name:
+            fallback = self.resolve(cast.fallback)
+            note = f"cast '{name}' is not available here ({whys}); using cast '{cast.fallback}' instead"
+            return Cast(fallback.name, fallback.narrator, fallback.pool, fallback.description, fallback.narrators,
+                        fallback.fallback, (note, *fallback.notes))
+        raise EngineError(f"the '{name}' cast cannot be spoken on this machine: {whys}")
+
     def profile(self, name: str) -> VoiceProfile:
         """The profile called ``name``; ConfigError naming the known profiles otherwise."""
         try:
@@ -134,6 +171,19 @@ class VoiceLibrary:
             raise ConfigError(
                 f"unknown voice profile {name!r} (known: {', '.join(sorted(self.profiles))})", self.directory
             ) from None
+
+
+def _speakable(profile: VoiceProfile, missing: dict[str, str]) -> bool:
+    """True when the profile's engine and voice are here; else record why in ``missing``."""
+    from audiocast.engines import get_engine
+
+    engine = get_engine(profile.engine)
+    ok, why = engine.available()
+    if ok:
+        ok, why = engine.has_voice(profile.voice)
+    if not ok:
+        missing[profile.name] = why
+    return ok
 
 
 def default_voices_dir() -> Path:
@@ -186,6 +236,9 @@ def load_voice_library(directory: Optional[Path] = None) -> VoiceLibrary:
         cast = _parse_cast(name, path, table, raw_profiles, profiles, problems)
         if cast is not None:
             casts[name] = cast
+    for name, cast in casts.items():
+        if cast.fallback and cast.fallback not in raw_casts:
+            problems.append(f"{raw_casts[name][0]}: casts.{name}.fallback: unknown cast {cast.fallback!r}")
     if problems:
         raise ConfigError(f"{len(problems)} problem(s) in voice files: " + "; ".join(problems), directory)
     return VoiceLibrary(directory, profiles, casts, lexicon)
@@ -248,10 +301,14 @@ def _parse_cast(
         if key not in _CAST_FIELDS:
             problems.append(f"{where}.{key}: unknown key (expected one of {', '.join(_CAST_FIELDS)})")
     narrator = table.get("narrator")
-    if not isinstance(narrator, str):
-        problems.append(f"{where}.narrator: expected a profile name, got {narrator!r}")
-    elif narrator not in raw_profiles:
-        problems.append(f"{where}.narrator: unknown profile {narrator!r}")
+    candidates = narrator if isinstance(narrator, list) and narrator else [narrator]
+    if not all(isinstance(n, str) for n in candidates):
+        problems.append(f"{where}.narrator: expected a profile name or a list of them, got {narrator!r}")
+        candidates = []
+    for n in candidates:
+        if n not in raw_profiles:
+            problems.append(f"{where}.narrator: unknown profile {n!r}")
+    narrator = candidates[0] if candidates else None
     pool = table.get("pool")
     if not isinstance(pool, list) or not pool or not all(isinstance(p, str) for p in pool):
         problems.append(f"{where}.pool: expected a non-empty list of profile names, got {pool!r}")
@@ -259,20 +316,25 @@ def _parse_cast(
     for i, p in enumerate(pool):
         if p not in raw_profiles:
             problems.append(f"{where}.pool[{i}]: unknown profile {p!r}")
-        elif p == narrator:
+        elif p == narrator and len(candidates) == 1:
             problems.append(f"{where}.pool[{i}]: {p!r} is the narrator; the narrator's voice is never given to a speaker")
         elif pool.index(p) != i:
             problems.append(f"{where}.pool[{i}]: {p!r} is listed twice")
     description = table.get("description", "")
     if not isinstance(description, str):
         problems.append(f"{where}.description: expected text, got {description!r}")
-    if len(problems) > before or narrator not in profiles or not all(p in profiles for p in pool):
+    fallback = table.get("fallback", "")
+    if not isinstance(fallback, str):
+        problems.append(f"{where}.fallback: expected a cast name, got {fallback!r}")
+        fallback = ""
+    if len(problems) > before or not all(n in profiles for n in candidates) or not all(p in profiles for p in pool):
         return None  # a bad profile it uses was already reported
     narr = profiles[narrator]
     for i, p in enumerate(pool):
         if profiles[p].cache_key() == narr.cache_key():
             problems.append(f"{where}.pool[{i}]: {p!r} sounds exactly like the narrator {narrator!r}")
-    return Cast(name, narr, tuple(profiles[p] for p in pool), description)
+    return Cast(name, narr, tuple(profiles[p] for p in pool), description,
+                tuple(profiles[n] for n in candidates), fallback)
 
 
 def _parse_lexicon(path: Path, doc: dict[str, Any], problems: list[str]) -> Lexicon:
@@ -324,6 +386,15 @@ def describe_voices(library: VoiceLibrary) -> str:
         ok, why = engine.available()
         status[name] = ok
         lines.append(f"  {name:8} {'available (' + engine.version + ')' if ok else 'unavailable: ' + why}")
+        if ok and name in ("flite", "festival", "piper"):  # espeak-ng has a hundred; `espeak-ng --voices` lists them
+            for voice in engine.voices():
+                lines.append(f"  {'':8}   voice {voice.id}" + (f" ({voice.gender})" if voice.gender != "unknown" else "")
+                             + (f": {voice.name}" if voice.name != voice.id else ""))
+        if name == "piper":
+            from audiocast.engines.piper_engine import voice_dirs
+
+            lines.append(f"  {'':8}   your own Piper voices (.onnx + .onnx.json) are looked for in: "
+                         + ", ".join(str(d) for d in voice_dirs()))
     lines.append(f"Profiles ({library.directory}):")
     for name, p in sorted(library.profiles.items()):
         settings = [f"{f.name}={getattr(p, f.name)}" for f in fields(p)
@@ -332,12 +403,22 @@ def describe_voices(library: VoiceLibrary) -> str:
         lines.append(f"  {name:18} {p.engine}:{p.voice} ({p.gender}) {' '.join(settings)}".rstrip())
         if p.description:
             lines.append(f"  {'':18} {p.description}")
-    lines.append("Casts:")
+    lines.append("Casts (as declared, then what this machine speaks them with):")
     for name, cast in sorted(library.casts.items()):
-        missing = [e for e in cast.engines if not status.get(e, False)]
-        state = f" (needs {', '.join(missing)}: unavailable)" if missing else ""
-        lines.append(f"  {name}{state}: narrator {cast.narrator.name}; pool {', '.join(p.name for p in cast.pool)}")
+        narrators = ", ".join(p.name for p in cast.narrators or (cast.narrator,))
+        lines.append(f"  {name}: narrator {narrators}; pool {', '.join(p.name for p in cast.pool)}"
+                     + (f"; fallback {cast.fallback}" if cast.fallback else ""))
         if cast.description:
             lines.append(f"    {cast.description}")
+        try:
+            here = library.resolve(name)
+        except EngineError as exc:
+            lines.append(f"    here: cannot be spoken: {exc.format_message()}")
+            continue
+        why = f" (lowest measured WER {here.narrator.wer:g} of those available)" if here.narrator.wer is not None else ""
+        lines.append(f"    here: {'cast ' + here.name + ', ' if here.name != name else ''}narrator "
+                     f"{here.narrator.name}{why}; pool {', '.join(p.name for p in here.pool)}")
+        for note in here.notes:
+            lines.append(f"    note: {note}")
     lines.append(f"Lexicon: {len(library.lexicon.entries)} entries")
     return "\n".join(lines)

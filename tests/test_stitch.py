@@ -265,7 +265,8 @@ def test_clips_of_any_rate_and_channel_count_keep_their_timing(tmp_path):
     for i, (line, (rate, channels)) in enumerate(zip(lines, [(16000, 1), (48000, 2)])):
         source = _espeak(line.text, NARRATOR, tmp_path / f"src{i}.wav")
         other = tmp_path / f"clip{i}.wav"
-        subprocess.run(["sox", str(source), "-r", str(rate), "-c", str(channels), str(other)], check=True)
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(source), "-ar", str(rate), "-ac", str(channels),
+                        "-c:a", "pcm_s16le", str(other)], check=True)
         sources.append(Clip(source, 0, line.text, "narrator"))
         converted.append(Clip(other, 0, line.text, "narrator"))
     reference = stitch(script, lines, sources, config, tmp_path / "reference.mp3")

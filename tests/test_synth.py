@@ -75,7 +75,7 @@ from pathlib import Path
 from audiocast.model import Line
 from audiocast.synth import synthesize
 from audiocast.voices import Lexicon, load_voice_library
-cast = load_voice_library().cast("default")
+cast = load_voice_library().cast({cast!r})
 profiles = [cast.narrator, *cast.pool[:2]]
 sentences = {sentences!r}
 lines = [Line(i, 0, s, None, profiles[i % 3]) for i, s in enumerate(sentences)]
@@ -84,11 +84,16 @@ for c in synthesize(lines, Lexicon(), jobs={jobs}, cache_dir=Path({cache!r})):
 """
 
 
-def test_default_cast_clips_are_real_and_jobs_do_not_change_bytes(tmp_path):
-    """A build is a fresh process: espeak's exact bytes depend on what it said before in that process."""
+@pytest.mark.parametrize("cast, names", [
+    ("default", ["flite-rms", "hts-slt", "flite-awb", "flite-rms", "hts-slt"]),
+    ("espeak", ["espeak-narrator", "us-male", "gb-female", "espeak-narrator", "us-male"]),
+])
+def test_cast_clips_are_real_and_jobs_do_not_change_bytes(tmp_path, cast, names):
+    """A build is a fresh process: espeak's exact bytes depend on what it said before in that process;
+    flite and Festival clips are made in worker processes in any order."""
     runs = {}
     for jobs in (1, 2):
-        code = _RUN.format(sentences=SENTENCES, jobs=jobs, cache=str(tmp_path / f"j{jobs}"))
+        code = _RUN.format(sentences=SENTENCES, jobs=jobs, cache=str(tmp_path / f"j{jobs}"), cast=cast)
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
         runs[jobs] = [line.split() for line in proc.stdout.splitlines()]
@@ -96,22 +101,43 @@ def test_default_cast_clips_are_real_and_jobs_do_not_change_bytes(tmp_path):
     for path, ms, profile in runs[1]:
         assert abs(_probe_duration(Path(path)) * 1000 - int(ms)) < 50
         assert int(ms) > 1500
-    assert [p for _, _, p in runs[1]] == ["narrator", "us-male", "gb-female", "narrator", "us-male"]
+    assert [p for _, _, p in runs[1]] == names
 
 
 @pytest.mark.skipif(not HAVE_PIPER, reason="piper-tts not importable: pip install audiocast[piper]")
 def test_natural_cast_jobs_identical_and_shifted_voices_differ(tmp_path):
+    """Piper with its trained noise runs in line order in one process; Festival's women in workers."""
     lib = load_voice_library()
-    narrator, alto = lib.profiles["joe-narrator"], lib.profiles["joe-alto"]
-    lines = [Line(i, 0, s, None, p) for i, (s, p) in
-             enumerate([(SENTENCES[1], narrator), (SENTENCES[1], alto), (SENTENCES[3], narrator), (SENTENCES[4], alto)])]
-    one = synthesize(lines, lib.lexicon, jobs=1, cache_dir=tmp_path / "j1")
-    two = synthesize(lines, lib.lexicon, jobs=2, cache_dir=tmp_path / "j2")
-    assert [c.path.read_bytes() for c in one] == [c.path.read_bytes() for c in two]
+    narrator, tenor, slt = lib.profiles["joe-narrator"], lib.profiles["joe-tenor"], lib.profiles["hts-slt"]
+    assert get_engine("piper").is_stateful(narrator) and not get_engine("festival").is_stateful(slt)
+    order = [(SENTENCES[1], narrator), (SENTENCES[1], tenor), (SENTENCES[3], slt), (SENTENCES[4], tenor),
+             (SENTENCES[2], slt), (SENTENCES[0], slt)]
+    lines = [Line(i, 0, s, None, p) for i, (s, p) in enumerate(order)]
+    runs = {}
+    for jobs in (1, 2):  # fresh processes, as builds are
+        code = _NATURAL.format(order=[(s, p.name) for s, p in order], jobs=jobs, cache=str(tmp_path / f"j{jobs}"))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs[jobs] = [Path(p).read_bytes() for p in proc.stdout.split()]
+    assert len(runs[1]) == len(lines) and runs[1] == runs[2]
     from test_engines import _median_f0
 
-    f0_joe, f0_alto = _median_f0(one[0].path), _median_f0(one[1].path)
-    assert f0_alto > f0_joe * 1.2, (f0_joe, f0_alto)  # +5 semitones is x1.33
+    paths = proc.stdout.split()
+    f0_joe, f0_tenor, f0_slt = (_median_f0(Path(paths[i])) for i in (0, 1, 2))
+    assert f0_tenor > f0_joe * 1.12, (f0_joe, f0_tenor)  # +3.5 semitones is x1.22
+    assert f0_slt >= 160 > f0_tenor, (f0_slt, f0_tenor)
+
+
+_NATURAL = """
+from pathlib import Path
+from audiocast.model import Line
+from audiocast.synth import synthesize
+from audiocast.voices import load_voice_library
+lib = load_voice_library()
+lines = [Line(i, 0, s, None, lib.profiles[p]) for i, (s, p) in enumerate({order!r})]
+for c in synthesize(lines, lib.lexicon, jobs={jobs}, cache_dir=Path({cache!r})):
+    print(c.path)
+"""
 
 
 def test_punctuation_only_line_gets_a_short_silent_clip(tmp_path):
@@ -128,6 +154,6 @@ def test_post_filter_keeps_tempo_and_shifts_pitch():
 
 def test_audition_writes_an_mp3(tmp_path):
     lib = load_voice_library()
-    clip = audition("Andrew Haigh grew up outside of Croydon.", lib.profiles["narrator"], lib.lexicon, tmp_path / "s.mp3")
+    clip = audition("Andrew Haigh grew up outside of Croydon.", lib.profiles["espeak-narrator"], lib.lexicon, tmp_path / "s.mp3")
     assert clip.text.endswith("Croyden.")
     assert abs(_probe_duration(tmp_path / "s.mp3") * 1000 - clip.duration_ms) < 150

@@ -12,22 +12,66 @@ from audiocast.errors import ConfigError
 from audiocast.voices import default_voices_dir, describe_voices, load_voice_library
 
 
-def test_shipped_library_has_both_casts():
+def test_shipped_library_has_its_casts():
     lib = load_voice_library()
-    default, natural = lib.cast("default"), lib.cast("natural")
-    assert default.engines == ("pyttsx3",)
-    assert len(default.pool) >= 6
-    assert {p.gender for p in default.pool} >= {"male", "female"}
-    assert len({(p.voice, p.pitch, p.rate) for p in default.pool}) == len(default.pool)
-    assert natural.engines == ("piper",)
-    assert {p.gender for p in natural.pool} >= {"male", "female"}
-    for cast in (default, natural):
+    default, espeak, natural = lib.cast("default"), lib.cast("espeak"), lib.cast("natural")
+    assert set(default.engines) == {"flite", "festival"} and default.fallback == "espeak"
+    assert espeak.engines == ("pyttsx3",)
+    assert natural.narrator.engine == "piper"
+    for cast in (default, espeak, natural):
+        assert len(cast.pool) >= 6
+        assert {p.gender for p in cast.pool} >= {"male", "female"}
+        assert len({p.cache_key() for p in cast.pool}) == len(cast.pool)
         assert cast.narrator.name not in {p.name for p in cast.pool}
-        assert cast.narrator.cache_key() not in {p.cache_key() for p in cast.pool}
+    # women in the natural cast are women's voices, not a pitched-up Joe
+    assert all(p.engine != "piper" for p in natural.pool if p.gender == "female")
+
+
+def test_default_narrator_is_the_clearest_measured_voice():
+    lib = load_voice_library()
+    cast = lib.resolve("default")
+    measured = [p for p in lib.cast("default").narrators if p.wer is not None]
+    assert cast.narrator.wer == min(p.wer for p in measured)
+    assert cast.name == "default" and not cast.notes  # make installs everything it needs
+
+
+def _without(monkeypatch, *engines):
+    from audiocast.engines import get_engine
+
+    for name in engines:
+        monkeypatch.setitem(get_engine(name).__dict__, "_exe", None)
+
+
+def test_default_cast_falls_back_to_espeak_and_says_what_to_install(monkeypatch):
+    _without(monkeypatch, "flite", "festival")
+    cast = load_voice_library().resolve("default")
+    assert cast.name == "espeak" and cast.narrator.engine == "pyttsx3"
+    assert len(cast.notes) == 1 and "apt-get install flite" in cast.notes[0] and "espeak" in cast.notes[0]
+
+
+def test_a_missing_engine_leaves_out_only_its_voices(monkeypatch):
+    _without(monkeypatch, "festival")
+    cast = load_voice_library().resolve("default")
+    assert cast.name == "default" and cast.narrator.name == "flite-rms"
+    assert cast.pool and all(p.engine == "flite" for p in cast.pool)
+    assert {p.gender for p in cast.pool} == {"male", "female"}
+    assert "hts-slt" in cast.notes[0] and "festival" in cast.notes[0]
+
+
+def test_a_cast_that_cannot_be_spoken_is_one_clear_error(monkeypatch, tmp_path):
+    from audiocast.errors import EngineError
+
+    (tmp_path / "lexicon.toml").write_text("")
+    (tmp_path / "v.toml").write_text('[profiles.a]\nengine = "flite"\nvoice = "rms"\n'
+                                     '[profiles.b]\nengine = "flite"\nvoice = "awb"\n'
+                                     '[casts.c]\nnarrator = "a"\npool = ["b"]\n')
+    _without(monkeypatch, "flite")
+    with pytest.raises(EngineError, match="the 'c' cast cannot be spoken on this machine: .*apt-get install flite"):
+        load_voice_library(tmp_path).resolve("c")
 
 
 def test_unknown_cast_names_the_known_ones():
-    with pytest.raises(ConfigError, match="unknown cast 'nope'.*default, natural"):
+    with pytest.raises(ConfigError, match="unknown cast 'nope'.*default, espeak, natural"):
         load_voice_library().cast("nope")
 
 
@@ -87,7 +131,7 @@ def test_lexicon_words_are_whole_words_any_case():
 
 
 def test_lexicon_patterns_with_groups(tmp_path):
-    shutil.copy(default_voices_dir() / "default.toml", tmp_path)
+    shutil.copy(default_voices_dir() / "espeak.toml", tmp_path)
     (tmp_path / "lexicon.toml").write_text("[patterns]\n'\\b(\\d+)s\\b' = '\\1 ss'\n")
     assert load_voice_library(tmp_path).lexicon.apply("the 1980s") == "the 1980 ss"
     (tmp_path / "lexicon.toml").write_text("[patterns]\n'(a)' = '\\2'\n")
@@ -113,8 +157,10 @@ def test_lexicon_fixes_what_espeak_says():
 
 def test_describe_voices_lists_engines_profiles_and_casts():
     text = describe_voices(load_voice_library())
-    assert "pyttsx3  available" in text
+    for engine in ("pyttsx3", "flite", "festival"):
+        assert f"{engine:8} available" in text
     assert "piper" in text and "fake" in text
-    assert "narrator" in text and "joe-alto" in text
-    assert "default: narrator narrator; pool us-male" in text
+    assert "hts-slt" in text and "joe-narrator" in text
+    assert "default: narrator flite-rms, hts-slt, flite-awb; pool hts-slt, flite-awb" in text
+    assert "here: narrator flite-rms (lowest measured WER 0.19 of those available)" in text
     assert "Lexicon: 3 entries" in text

