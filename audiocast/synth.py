@@ -8,12 +8,13 @@ nothing changed synthesises nothing; a changed sentence re-synthesises only
 that clip.  Cache entries are written to a temp file and renamed, so
 concurrent workers and builds never see half a clip.
 
-Misses are synthesised by ``jobs`` worker processes, each keeping one warm
-engine (Piper), or, for engines whose exact output depends on what they said
-before (espeak keeps oscillator state; it is also ~500x real time, so workers
-would not pay), in this process in line order.  Either way the output is
-byte-identical whatever ``jobs`` is (Piper only with ``noise_scale = noise_w = 0``,
-as its noise cannot be seeded per clip).
+Misses are made three ways, none of which lets a clip's bytes depend on ``jobs``:
+engines whose output depends on what they said before (espeak keeps oscillator
+state; Piper with noise draws it from one generator per process) speak in this
+process in line order; engines that are another program (flite, Festival) are
+driven from up to ``jobs`` threads here (Festival: one, for its one pipe), the
+work happening in their processes; the rest (Piper without noise) run in ``jobs``
+worker processes, each keeping one warm engine.
 """
 
 from __future__ import annotations
@@ -162,25 +163,48 @@ def _render_all(
         if progress:
             progress(len(out), total)
 
-    # stateful engines (espeak) run here in line order, so clips do not depend on --jobs;
-    # the others are spread over the workers, longest text first
-    sequential = [t for t in tasks if get_engine(t[1].engine).is_stateful(t[1])]
-    parallel = sorted((t for t in tasks if not get_engine(t[1].engine).is_stateful(t[1])), key=lambda t: -len(t[0]))
-    if jobs == 1 or len(parallel) < PARALLEL_MIN:
-        sequential, parallel = tasks, []
-    if not parallel:
-        for task in sequential:
+    # Three ways to make a clip, none of which lets a clip's bytes depend on --jobs:
+    # - stateful engines (espeak; Piper with noise) here, in line order;
+    # - engines that are another program (flite, festival) from threads here, in line order per engine,
+    #   at most `max_threads` at once (festival: one pipe): the work happens in their processes;
+    # - the rest (Piper without noise) in worker processes.
+    sequential: list[tuple[str, VoiceProfile, Path]] = []
+    threaded: dict[str, list[tuple[str, VoiceProfile, Path]]] = {}
+    pooled: list[tuple[str, VoiceProfile, Path]] = []
+    for task in tasks:
+        engine = get_engine(task[1].engine)
+        if jobs == 1 or engine.is_stateful(task[1]):
+            sequential.append(task)
+        elif engine.external:
+            threaded.setdefault(engine.name, []).append(task)
+        else:
+            pooled.append(task)
+    if len(pooled) < PARALLEL_MIN:  # not worth starting processes
+        sequential = [t for t in tasks if t in sequential or t in pooled]
+        pooled = []
+    executors: list[concurrent.futures.Executor] = []
+    futures: dict[concurrent.futures.Future[int], tuple[str, VoiceProfile, Path]] = {}
+    try:
+        if pooled:
+            executors.append(concurrent.futures.ProcessPoolExecutor(
+                max_workers=min(jobs, len(pooled)), mp_context=_mp_context()))
+            futures.update({executors[-1].submit(_render, t): t for t in pooled})
+        for name, group in threaded.items():
+            limit = get_engine(name).max_threads or jobs
+            executors.append(concurrent.futures.ThreadPoolExecutor(
+                max_workers=min(jobs, limit, len(group)), thread_name_prefix=f"audiocast-{name}"))
+            futures.update({executors[-1].submit(_render, t): t for t in group})
+        pending = set(futures)
+        for task in sequential:  # meanwhile, here; finished clips from the others are passed on between these
             done(task[2], _render(task))
-        return out
-    workers = min(jobs, len(parallel))
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_mp_context()
-    ) as pool:
-        futures = {pool.submit(_render, task): task for task in parallel}
-        for task in sequential:  # meanwhile, in this process
-            done(task[2], _render(task))
-        for fut in concurrent.futures.as_completed(futures):
+            for fut in [f for f in pending if f.done()]:
+                pending.discard(fut)
+                done(futures[fut][2], fut.result())
+        for fut in concurrent.futures.as_completed(pending):
             done(futures[fut][2], fut.result())
+    finally:
+        for executor in executors:
+            executor.shutdown(wait=True, cancel_futures=True)
     return out
 
 

@@ -64,6 +64,10 @@ class Engine(abc.ABC):
     # oscillator/filter state between utterances): synth then runs it in one process, in line
     # order, so any --jobs gives the same bytes.
     stateful: bool = False
+    # True when the engine is another program (its work happens in that process): synth drives it from
+    # threads in this process, at most ``max_threads`` at once (None: as many as --jobs).
+    external: bool = False
+    max_threads: Optional[int] = None
 
     @property
     @abc.abstractmethod
@@ -96,6 +100,8 @@ class Engine(abc.ABC):
 
 class ProgramEngine(Engine):
     """An engine that runs a program: found on PATH, versioned by ``PROGRAM --version``."""
+
+    external = True
 
     program: str = ""
     version_pattern: str = r"(\d+\.\d+(?:\.\d+)?)"  # group 1 is the version in ``--version``'s output

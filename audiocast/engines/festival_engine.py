@@ -57,6 +57,7 @@ class FestivalEngine(ProgramEngine):
 
     name = program = "festival"
     install_hint = INSTALL_HINT
+    max_threads = 1  # one festival process, one command at a time
 
     def __init__(self) -> None:
         self._proc: Optional[subprocess.Popen[str]] = None
