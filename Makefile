@@ -6,8 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # espeak-ng: the default offline voices (pyttsx3 drives libespeak-ng); ffmpeg: decoding, encoding, measuring.
 SYSTEM_PACKAGES := espeak-ng ffmpeg
-# gpodder provides `gpo`, the real podcast client the feed test subscribes with.
-TEST_PACKAGES   := gpodder
+# gpodder provides `gpo`, the real podcast client the feed test subscribes with; chromium and chromium-driver are
+# the real browser the web page's tests drive (selenium talks to chromedriver).
 
 .PHONY: demo test bench setup setup-test system system-test bytecode clean
 
@@ -36,7 +36,7 @@ system:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
 
 system-test:
-	@sh .ci/apt-install.sh "gpo:gpodder"
+	@sh .ci/apt-install.sh "gpo:gpodder chromium:chromium chromedriver:chromium-driver"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -64,6 +64,8 @@ def render_page(episodes: Sequence[Episode], config: "Config", out_dir: Path, co
         E.TITLE(p.title),
         E.META(name="description", content=p.description),
         E.LINK(rel="alternate", type="application/rss+xml", title=p.title, href="feed.xml"),
+        # an icon link, so the browser does not ask for a /favicon.ico that is not there
+        E.LINK(rel="icon", href=_href(cover.name) if cover is not None else "data:,"),
         E.STYLE(_asset("page.css")),
     )
     show = E.HEADER(E.CLASS("show"))

@@ -2,8 +2,6 @@
 // The page works without this script (links open the MP3 at the right time); it adds in-page seeking.
 (function () {
   "use strict";
-  var FOLLOW_GRACE_MS = 1000; // scroll events this soon after we scrolled the transcript are our own
-
   document.documentElement.classList.add("js");
 
   var feed = document.querySelector("[data-feed-url]");
@@ -57,7 +55,7 @@
     var cueStarts = starts(cues, "data-cue-start");
     var scroller = box.querySelector(".transcript");
     var resume = box.querySelector("button.follow");
-    var follow = true, ourScrollAt = 0, cue = -1, chapter = -1;
+    var follow = true, cue = -1, chapter = -1;
 
     function visible(el) {
       var top = el.offsetTop, bottom = top + el.offsetHeight;
@@ -67,7 +65,6 @@
     function reveal(el) {
       var top = el.offsetTop, bottom = top + el.offsetHeight;
       if (!scroller || (top >= scroller.scrollTop && bottom <= scroller.scrollTop + scroller.clientHeight)) return;
-      ourScrollAt = Date.now();
       scroller.scrollTop = Math.max(0, el.offsetTop - scroller.clientHeight / 3);
     }
 
@@ -122,9 +119,10 @@
         if (selection && ev.target.tagName !== "A") return; // the reader is selecting text, not seeking
         seek(parseFloat(el.getAttribute("data-cue-start")));
       });
-      // a reader who scrolls the current line out of sight is reading elsewhere: stop following until they seek
+      // A reader who scrolls the current line out of sight is reading elsewhere: stop following until they
+      // seek or ask to follow again. The page's own scrolling (instant, never animated) always ends with the
+      // current line in sight, so it never turns following off.
       scroller.addEventListener("scroll", function () {
-        if (Date.now() - ourScrollAt < FOLLOW_GRACE_MS) return;
         setFollow(cue < 0 || visible(cues[cue]));
       });
     }
