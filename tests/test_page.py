@@ -119,3 +119,36 @@ def test_unchanged_page_is_not_rewritten_and_missing_sidecars_are_tolerated(page
     assert box.xpath(".//audio") and not box.xpath(".//*[@data-cue-start]")
     assert len(box.xpath(".//*[@data-chapter-start]")) == len(episodes[0].chapters)  # from the episode record
     assert not list(out.glob(".index.html.*"))
+
+
+def test_check_finds_a_page_that_disagrees_with_the_feed(page):
+    from lxml import etree
+
+    from audiocast.check import Collector
+    from audiocast.check_page import check_page
+    from audiocast.feed import write_feed
+
+    out, path, episodes, cfg = page
+    write_feed(episodes, cfg, out, cover=out / "cover.jpg")
+    items = etree.parse(str(out / "feed.xml")).getroot().findall("channel/item")
+    good = path.read_text(encoding="utf-8")
+
+    def codes(html: str | None) -> set[str]:
+        if html is None:
+            path.unlink()
+        else:
+            path.write_text(html, encoding="utf-8")
+        c = Collector()
+        check_page(out, items, c)
+        return {f.code for f in c.findings}
+
+    assert codes(good) == set()
+    assert 'data-chapter-start="0.666"' in good
+    assert codes(good.replace('data-chapter-start="0.666"', 'data-chapter-start="0.9"')) == {"page-chapters"}
+    assert codes(good.replace('src="older-one.mp3"', 'src="gone.mp3"')) == {"page-audio", "page-episode"}
+    assert codes(good.replace('src="older-one.mp3"', 'src="https://cdn.example/older-one.mp3"')) == {
+        "page-audio", "page-episode"}
+    assert codes(good.replace('data-episode="newer-one"', 'data-other="newer-one"')) == {"page-episode"}
+    assert codes(good.replace("</head>", '<script src="https://cdn.example/x.js"></script></head>')) == {
+        "page-external"}
+    assert codes(None) == {"page-missing"}
