@@ -51,4 +51,4 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	@touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) out/*.mp3 out/*.vtt out/*.srt out/*.json out/*.xml out/*.jpg out/*.png out/.audiocast
+	rm -rf $(VENV) out/*.mp3 out/*.vtt out/*.srt out/*.json out/*.xml out/*.html out/*.jpg out/*.png out/.audiocast
