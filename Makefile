@@ -8,8 +8,8 @@ BIN    := $(VENV)/bin
 # espeak-ng: the portable fallback cast (pyttsx3 drives libespeak-ng); ffmpeg: decoding, encoding, measuring.
 FESTIVAL_VOICES := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-us-slt-hts \
                    /usr/share/festival/voices/english/kal_diphone:festvox-kallpc16k
-# gpodder provides `gpo`, the real podcast client the feed test subscribes with.
-TEST_PACKAGES   := gpodder
+# gpodder provides `gpo`, the real podcast client the feed test subscribes with; chromium and chromium-driver are
+# the real browser the web page's tests drive (selenium talks to chromedriver).
 
 .PHONY: demo test bench setup setup-test system system-test bytecode clean
 
@@ -38,7 +38,7 @@ system:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
 
 system-test:
-	@sh .ci/apt-install.sh "gpo:gpodder"
+	@sh .ci/apt-install.sh "gpo:gpodder chromium:chromium chromedriver:chromium-driver"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,4 +53,4 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	@touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) out/*.mp3 out/*.vtt out/*.srt out/*.json out/*.xml out/*.jpg out/*.png out/.audiocast
+	rm -rf $(VENV) out/*.mp3 out/*.vtt out/*.srt out/*.json out/*.xml out/*.html out/*.jpg out/*.png out/.audiocast

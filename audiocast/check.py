@@ -4,7 +4,8 @@ It reads only what a podcast app would read — ``feed.xml`` and the files it
 points to — and checks them against RSS 2.0, Apple's podcast requirements, the
 Podcasting 2.0 namespace (guid, chapters, transcripts, locked, person), JSON
 chapters 1.2, Podlove Simple Chapters, ID3v2.3 chapters (CHAP/CTOC), MPEG audio
-(CBR with an Info header) and EBU R128 loudness.  It does not trust our own
+(CBR with an Info header) and EBU R128 loudness, and the web page ``index.html``
+against the feed (``check_page.py``).  It does not trust our own
 records (``episodes.json``): a planted fault in any file is found in that file.
 
 The report lists findings (error or warning) with the file and a readable
@@ -127,6 +128,9 @@ def check_output(out_dir: Path, *, loudness: bool = True) -> CheckReport:
         for item in items:
             _check_item(item, out_dir, c, seen, loudness)
         _check_strays(out_dir, items, c)
+        from audiocast.check_page import check_page
+
+        check_page(out_dir, items, c)
     return CheckReport(out_dir, tuple(c.findings), tuple(c.checked))
 
 

@@ -30,6 +30,7 @@ def main() -> None:
       audiocast script seeds/article.txt     show how an article was understood
       audiocast voices                       list engines, voices and casts
       audiocast check out/                   validate the built episodes and feed
+      audiocast serve out/                   preview the page and feed at http://127.0.0.1:8000/
     """
 
 
@@ -175,6 +176,29 @@ def check(out_dir) -> None:
     report, status = run_check(out_dir)
     click.echo(report.render())
     sys.exit(status)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("out_dir", required=False, default=Path("out"), type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets podcast apps on the local network in.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
+def serve(out_dir, host, port, quiet) -> None:
+    """Serve OUT_DIR (default out/): its page, feed and episodes, with HTTP Range for seeking.
+
+    For previewing and for podcast apps on your network; Ctrl-C stops it. Build with
+    --base-url matching the address apps will use, so the feed's links point here.
+
+    \b
+    Examples:
+      audiocast serve out/
+      audiocast serve out/ --host 0.0.0.0 --port 8765
+    """
+    from audiocast.serve import serve as run_server
+
+    run_server(out_dir, host, port, log=not quiet, announce=lambda line: click.echo(line))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,6 +62,7 @@ class BuildReport:
     results: tuple[ArticleResult, ...]
     feed: Optional[Path]
     seconds: float
+    page: Optional[Path] = None  # out/index.html
     notes: tuple[str, ...] = ()  # e.g. which voices the cast left out on this machine and what to install
 
     @property
@@ -94,6 +95,8 @@ class BuildReport:
         tail = f"{ok} episode(s) built, {len(self.failed)} failed, {synth} clips synthesised in {self.seconds:.1f}s"
         if self.feed:
             tail += f"; feed: {self.feed}"
+        if self.page:
+            tail += f"; page: {self.page}"
         lines.append(tail)
         return "\n".join(lines)
 
@@ -172,15 +175,18 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
             result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
         results.append(replace(result, seconds=time.perf_counter() - t0))
 
-    feed_path = None
+    feed_path = page_path = None
     if any(r.episode for r in results) or episodes:
         save_cast_memory(out_dir, memory)
         save_state(out_dir, episodes)
         from audiocast.feed import write_feed
 
         feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
+        from audiocast.page import write_page
+
+        page_path = write_page(episodes, config, out_dir, cover=cover.path())
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started,
-                       notes=cast.notes)
+                       page=page_path, notes=cast.notes)
 
 
 class _Cover:

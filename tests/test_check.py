@@ -54,6 +54,7 @@ def _tag(mp3: Path, chapters, duration_ms: int, length_ms=None) -> None:
 def _build_good(out: Path) -> None:
     from audiocast.chapters import write_chapters_file
     from audiocast.feed import write_feed
+    from audiocast.page import write_page
     from audiocast.probe import decoded_duration_ms
     from audiocast.state import merge_episode, save_state
     from audiocast.transcript import write_transcripts
@@ -76,6 +77,7 @@ def _build_good(out: Path) -> None:
     episodes = merge_episode((), ep)
     save_state(out, episodes)
     write_feed(episodes, CONFIG, out)
+    write_page(episodes, CONFIG, out, cover=out / "cover.jpg")  # as a build does
 
 
 CONFIG = Config(podcast=PodcastConfig(title="The Weekly Reader", base_url=BASE, author="Reader Media",
@@ -346,6 +348,11 @@ FAULTS = [
     ("cover too small", _small_cover, "cover-size", "1000×1000"),
     ("corrupt episodes.json", lambda o: (o / "episodes.json").write_text("{", encoding="utf-8"), "state",
      "episodes.json"),
+    ("page chapter starts differ", lambda o: (o / "index.html").write_text((o / "index.html").read_text(
+        encoding="utf-8").replace('data-chapter-start="4"', 'data-chapter-start="5"'), encoding="utf-8"),
+     "page-chapters", "[0.0, 5.0, 8.0]"),
+    ("episode missing from the page", lambda o: (o / "index.html").write_text((o / "index.html").read_text(
+        encoding="utf-8").replace("data-episode=", "data-gone="), encoding="utf-8"), "page-episode", f"{SLUG}.mp3"),
 ]
 
 
