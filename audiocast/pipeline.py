@@ -159,12 +159,16 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     if config.podcast.image is not None:
         cover.path()  # a configured image is checked before anything is synthesised
 
+    from audiocast.slugs import assign_slugs
+
+    slugs = assign_slugs(paths, episodes)
     results: list[ArticleResult] = []
     for path in paths:
         progress(f"reading {path}")
         t0 = time.perf_counter()
         try:
-            result, memory = _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress)
+            result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
+                                        episodes, cover, progress)
         except AudiocastError as exc:
             result = ArticleResult(source=path, error=exc.format_message())
         if result.episode is not None:  # the merged record carries the guid, number and first pubDate
@@ -238,16 +242,19 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
     return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
 
 
-def _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress):
+def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress):
     from audiocast.cast import cast_script
     from audiocast.readers import read_article
     from audiocast.segment import segment_article
 
-    article = read_article(path)
+    slug, slug_note = slug
+    article = replace(read_article(path), slug=slug)
     script = segment_article(article)
     warnings = _warnings(article, script)
     if options.strict and warnings:
         raise AudiocastError(f"{warnings[0]} (--strict)", path)
+    if slug_note:
+        warnings.append(slug_note)
     casting, memory = cast_script(script, cast, memory)
     previous = next((e for e in episodes if e.slug == article.slug), None)
     # the casting holds every voice setting; the lexicon changes what is said

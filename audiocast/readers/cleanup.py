@@ -29,8 +29,13 @@ def collapse(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``, ``"日本" -> "riben"``).
+
+    Non-Latin scripts are transliterated (anyascii), so they do not all become "article".
+    """
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFKC", text))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "article"
 
