@@ -50,8 +50,10 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--strict", is_flag=True, help="Treat warnings (no author, no quotes found...) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary line.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error in an article.")
 @VOICES_DIR
-def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, voices_dir) -> None:
+def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, debug,
+          voices_dir) -> None:
     """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
 
     Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
@@ -68,8 +70,9 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     sources = sources or (Path("seeds"),)
     config = _config(sources, config_file).with_overrides(
         podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name})
-    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir)
-    progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
+                           debug=debug)
+    progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
     report = run_build(list(sources), out_dir, config, options, progress=progress)
     lines = report.summary().splitlines()
     if quiet:

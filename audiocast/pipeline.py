@@ -39,6 +39,7 @@ class BuildOptions:
     force: bool = False  # rebuild episodes even when nothing changed
     cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
     voices_dir: Optional[Path] = None  # voice library (None: the shipped voices/)
+    debug: bool = False  # show the traceback of an unexpected error in an article
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
                                         episodes, cover, progress)
         except AudiocastError as exc:
             result = ArticleResult(source=path, error=exc.format_message())
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+            result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
         if result.episode is not None:  # the merged record carries the guid, number and first pubDate
             episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
             result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
@@ -326,6 +329,17 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
                          cached=len(clips) - synthesized), memory
 
 
+
+
+def _unexpected(path: Path, exc: BaseException, debug: bool, progress: Progress) -> str:
+    """One line for an unexpected failure in one article (a bug or an unforeseen input); the traceback with --debug."""
+    import traceback
+
+    if debug:
+        progress("".join(traceback.format_exception(exc)).rstrip())
+    reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+    reason = reason if len(reason) <= 300 else reason[:300] + "…"
+    return f"{path}: unexpected error ({reason}); run with --debug for the traceback"
 
 
 def _describe(article: Article, limit: int = 280) -> str:

@@ -73,3 +73,79 @@ def test_names_that_slugify_alike_keep_one_episode_each_and_stable_slugs(tmp_pat
         assert (second[slug]["source"], second[slug]["guid"], second[slug]["title"]) == \
                (ep["source"], ep["guid"], ep["title"])
     assert "zhongwen" in second
+
+
+# --------------------------------------------------------------------------- 2. one bad article fails alone
+ALIAS_BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)])
+DEEP_JSON_LD = ("<html><head><title>Deep</title><script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000
+                + "</script></head><body><article><h1>Deep page</h1>"
+                + "<p>This page carries a pathological JSON-LD block but a perfectly readable article body.</p>" * 3
+                + "</article></body></html>")
+HOSTILE = {
+    "bad-date.md": "---\ntitle: Bad date\ndate: 2024-13-45\n---\n\nSome text here. \"Hello,\" said Ann Lee.\n",
+    "alias-bomb.md": f"---\n{ALIAS_BOMB}\n---\n\n# Bomb\n\nSome text here.\n",
+    "huge-title.txt": "T" * 5000 + "\n\nSome text here.\n",
+    "huge-front-matter.md": "---\ntitle: x\nnote: " + "y" * 70_000 + "\n---\n\nSome text.\n",
+}
+
+
+def test_hostile_articles_fail_alone_in_one_line_and_the_good_one_is_published(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write(src / "good.txt", ARTICLE.format(title="Good News"))
+    write(src / "deep.html", DEEP_JSON_LD)
+    for name, text in HOSTILE.items():
+        write(src / name, text)
+    write(src / "nested.html", "<html><body>" + "<div>" * 10_000 + "<p>deep text</p>" + "</div>" * 10_000)
+    proc = build(src, out, fake_voices)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert "Traceback" not in output
+    failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
+    assert sorted(n for n in HOSTILE for line in failed if n in line) == sorted(HOSTILE), failed
+    assert len(failed) == len(HOSTILE) + 1 and "nested.html" in failed[-1]
+    assert any("2024-13-45" in line or "month" in line for line in failed if "bad-date" in line)
+    assert any("aliases" in line for line in failed if "alias-bomb" in line)
+    assert any("limit 1,000" in line for line in failed if "huge-title" in line)
+    titles = {i["title"] for i in feed_items(out)}
+    assert titles == {"Good News", "Deep page"}  # the deep JSON-LD is ignored, the page itself is read
+
+
+def test_an_unexpected_error_in_one_article_is_one_line_and_debug_shows_the_traceback(tmp_path, fake_voices):
+    from audiocast.config import load_config
+    from audiocast.pipeline import BuildOptions, build as run_build
+    from audiocast.readers import READERS, register
+
+    @register(".boom")
+    def read_boom(path):  # a reader plugin with a bug
+        return {}["missing"]
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write(src / "good.txt", ARTICLE.format(title="Good News"))
+    write(src / "bug.boom", "anything")
+    messages: list[str] = []
+    try:
+        for debug in (False, True):
+            report = run_build([src], out, load_config(None), BuildOptions(cast="fake", jobs=1, voices_dir=fake_voices,
+                                                                            debug=debug), progress=messages.append)
+            [failed] = report.failed
+            assert failed.error.startswith(f"{src / 'bug.boom'}: unexpected error (KeyError: 'missing')")
+            assert "\n" not in failed.error and report.feed is not None
+            assert {i["title"] for i in feed_items(out)} == {"Good News"}
+            assert any("Traceback" in m for m in messages) == debug
+    finally:
+        READERS.pop(".boom")
+
+
+def test_a_fifo_is_refused_within_seconds(tmp_path, fake_voices):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    proc = run_cli("script", str(fifo), "--voices-dir", str(fake_voices), "--cast", "fake", check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "pipe.txt" in proc.stderr and "not a regular file" in proc.stderr
+    proc = build(fifo, tmp_path / "out", fake_voices)
+    assert proc.returncode != 0 and "not a regular file" in proc.stdout + proc.stderr

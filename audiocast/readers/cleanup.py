@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_AUTHOR_CHARS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
 from audiocast.model import Article, Section
 
 # --------------------------------------------------------------------------- text helpers
@@ -272,6 +273,11 @@ def make_article(
     title = collapse(title)
     if not title:
         raise ReadError("no title found", path)
+    for what, value, limit in (("title", title, MAX_TITLE_CHARS), ("author", author, MAX_AUTHOR_CHARS),
+                               ("description", description, MAX_DESCRIPTION_CHARS)):
+        too_long = check_length(what, value, limit)
+        if too_long:
+            raise ReadError(too_long, path)
     clean, author = clean_sections(sections, title=title, author=author,
                                    description=description if drop_standfirst else None)
     if not clean:

@@ -9,11 +9,14 @@ latin-1, ...).  Binary data is refused rather than decoded into noise.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Optional
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_ARTICLE_BYTES
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -30,6 +33,12 @@ _BINARY_BYTES = set(range(0, 8)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 
 def read_bytes(path: Path) -> bytes:
     """The raw bytes of ``path``; OS problems become a :class:`ReadError` naming it."""
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # opening a FIFO would wait forever for a writer
+            raise ReadError("is a folder, not an article file" if stat.S_ISDIR(info.st_mode)
+                            else "not a regular file (a pipe, device or socket)", path)
+        if info.st_size > MAX_ARTICLE_BYTES:
+            raise ReadError(f"file is {info.st_size / 2**20:.0f} MB (limit {MAX_ARTICLE_BYTES // 2**20} MB)", path)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file", path) from None

@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_JSON_DEPTH, json_depth
 from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import collapse, make_article, parse_date
@@ -171,14 +172,17 @@ _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Posting|Report)$")
 
 
 def _json_ld_article(tree: Any) -> dict[str, Any]:
-    """The first schema.org Article-like object in the page's JSON-LD, or {}."""
+    """The first schema.org Article-like object in the page's JSON-LD, or {}; too deeply nested JSON-LD is removed."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
         raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
         raw = re.sub(r"^<!--|-->$", "", raw).strip()
+        if json_depth(raw) > MAX_JSON_DEPTH:  # would overflow the JSON parsers (ours and the extractor's)
+            script.getparent().remove(script)
+            continue
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         for obj in _walk(data):
             types = obj.get("@type")
