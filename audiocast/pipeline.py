@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -133,9 +134,18 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
 @contextlib.contextmanager
 def _build_lock(out_dir: Path):
     """Hold an exclusive lock on ``out_dir`` so two builds (an overlapping cron job) cannot interleave their writes."""
-    lock_path = out_dir / ".audiocast" / "build.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
+    private = out_dir / ".audiocast"
+    private.mkdir(parents=True, exist_ok=True)
+    if private.is_symlink() or not private.is_dir():
+        raise AudiocastError("is a symbolic link or not a folder; audiocast writes only inside the output folder "
+                             "(remove it)", private)
+    lock_path = private / "build.lock"
+    try:  # O_NOFOLLOW: a planted symlink must not make us create or truncate a file elsewhere
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        why = "is a symbolic link; refusing to follow it (remove it)" if exc.errno == errno.ELOOP else exc.strerror
+        raise AudiocastError(f"cannot open the build lock: {why}", lock_path) from None
+    with os.fdopen(fd, "r+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -149,3 +149,34 @@ def test_a_fifo_is_refused_within_seconds(tmp_path, fake_voices):
     assert "pipe.txt" in proc.stderr and "not a regular file" in proc.stderr
     proc = build(fifo, tmp_path / "out", fake_voices)
     assert proc.returncode != 0 and "not a regular file" in proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- 5. nothing outside out/
+def test_planted_symlinks_never_lead_a_write_outside_the_output_folder(tmp_path, fake_voices):
+    src, out, outside = tmp_path / "src", tmp_path / "out", tmp_path / "outside"
+    src.mkdir()
+    outside.mkdir()
+    write(src / "good.txt", ARTICLE.format(title="Good News"))
+    victim = write(outside / "victim.txt", "precious")
+    (out / ".audiocast").mkdir(parents=True)
+    (out / ".audiocast" / "build.lock").symlink_to(victim)
+    proc = build(src, out, fake_voices)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "build.lock: cannot open the build lock: is a symbolic link" in proc.stderr
+    assert victim.read_text() == "precious"
+    assert not (out / "feed.xml").exists()
+
+    (out / ".audiocast" / "build.lock").unlink()
+    (out / ".audiocast").rmdir()
+    (out / ".audiocast").symlink_to(outside, target_is_directory=True)
+    proc = build(src, out, fake_voices)
+    assert proc.returncode != 0 and "is a symbolic link or not a folder" in proc.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+
+    # links planted where outputs go are replaced by files, never written through
+    (out / ".audiocast").unlink()
+    for name in ("feed.xml", "good.mp3", "good.vtt", "good.chapters.json", "cover.jpg"):
+        (out / name).symlink_to(victim)
+    assert build(src, out, fake_voices).returncode == 0
+    assert victim.read_text() == "precious" and sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
