@@ -9,6 +9,7 @@ JSON) must exist, parse, run in order and cover the spoken audio.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Optional
@@ -65,7 +66,7 @@ def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir
             found.append((start, el.get("title", "")))
         _compare(f"feed.xml psc:chapters of {mp3.name}", "psc:chapters", found, ref, c, exact=True)
 
-    stamps = description_timestamps(item.findtext("description") or "")
+    stamps = description_timestamps(html.unescape(item.findtext("description") or ""))
     if len(ref) > 1 and not stamps:
         c.error(mp3.name, "description-chapters", "the item description lists no chapter timestamps")
     elif stamps:

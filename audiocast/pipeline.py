@@ -258,7 +258,7 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
 def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress):
     from audiocast.cast import cast_script
     from audiocast.readers import read_article
-    from audiocast.segment import segment_article
+    from audiocast.segment import UNATTRIBUTED, segment_article
 
     slug, slug_note = slug
     article = replace(read_article(path), slug=slug)
@@ -330,7 +330,7 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
         slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
         description=description, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
         size_bytes=(out_dir / mp3_name).stat().st_size, duration_ms=audio.duration_ms, chapters=audio.chapters,
-        speakers=script.speaker_names(), source=str(path), content_hash=digest,
+        speakers=tuple(s for s in script.speaker_names() if s != UNATTRIBUTED), source=str(path), content_hash=digest,
         first_published=previous.first_published if previous else pub_date,
         number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
     )

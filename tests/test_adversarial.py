@@ -180,3 +180,33 @@ def test_planted_symlinks_never_lead_a_write_outside_the_output_folder(tmp_path,
     assert build(src, out, fake_voices).returncode == 0
     assert victim.read_text() == "precious" and sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
     assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+# --------------------------------------------------------------------------- 6. text stays text
+def test_markup_and_control_characters_in_articles_stay_text_everywhere(tmp_path, fake_voices):
+    import html
+
+    import lxml.html
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    payload = '<img src=x onerror=alert(1)> <script>alert("x")</script> <b>bold</b>'
+    write(src / "xss.md", "---\ntitle: 'Markup <b>title</b>'\ndescription: '" + payload + " & more'\n---\n\n"
+          + f"Opening line {payload} with a bell\x07 and an escape\x1b[31m code.\n\n"
+          + 'Then the meeting went on. "Stop it now and let us all go home.\n\nIt ended late.\n')
+    assert build(src, out, fake_voices).returncode == 0
+    item = ET.parse(out / "feed.xml").getroot().find("channel/item")
+    # <description> is read as HTML by clients: no element at all, and the article's text itself
+    text = item.findtext("description")
+    fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+    assert [el.tag for el in fragment.iter()] == ["div"], text
+    assert html.unescape(text).startswith(payload + " & more")
+    assert item.findtext("title") == "Markup <b>title</b>"  # titles are plain text to clients: kept verbatim
+    encoded = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert {el.tag for el in lxml.html.fragment_fromstring(encoded, create_parent="div").iter()} <= {"div", "p", "br"}
+    for name in ("xss.vtt", "xss.srt", "xss.transcript.json", "xss.chapters.json"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert not [c for c in text if ord(c) < 32 and c not in "\n\t" or 0x7f <= ord(c) <= 0x9f], name
+    # a quote nobody could be named for is read, but nobody is published as its speaker
+    persons = [p.text for p in item.iter("{https://podcastindex.org/namespace/1.0}person")]
+    assert "Unattributed" not in persons and "Unattributed" not in state(out)["xss"]["speakers"]

@@ -22,11 +22,12 @@ from audiocast.model import Article, Section
 # --------------------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # C0/C1 controls that are not whitespace
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space and strip."""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters, strip."""
+    return _WS.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ").replace("\u200b", ""))).strip()
 
 
 def slugify(text: str) -> str:
