@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import random
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,9 +24,16 @@ Residents were pleased. "It took long enough," said John Smith, who lives nearby
 """
 
 
-def build(src, out, fake_voices, *extra, check=False):
+def build(src, out, fake_voices, *extra, check=False, env=None):
     return run_cli("build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1",
-                   *extra, check=check)
+                   *extra, check=check, env=env)
+
+
+def audio_digest(mp3: Path) -> str:
+    """MD5 of the decoded audio frames (tags aside), as ffmpeg computes it."""
+    proc = subprocess.run(["ffmpeg", "-v", "error", "-i", str(mp3), "-map", "0:a", "-f", "md5", "-"],
+                          capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
 
 
 def feed_items(out: Path) -> list[dict]:
@@ -210,3 +220,34 @@ def test_markup_and_control_characters_in_articles_stay_text_everywhere(tmp_path
     # a quote nobody could be named for is read, but nobody is published as its speaker
     persons = [p.text for p in item.iter("{https://podcastindex.org/namespace/1.0}person")]
     assert "Unattributed" not in persons and "Unattributed" not in state(out)["xss"]["speakers"]
+
+
+# --------------------------------------------------------------------------- 4. the cache is trusted only when verified
+def damage(wav: Path, how: str, rng: random.Random) -> None:
+    data = wav.read_bytes()
+    if how == "odd":
+        wav.write_bytes(data[: 44 + (len(data) - 44) // 2 | 1])
+    elif how == "even":
+        wav.write_bytes(data[: 44 + ((len(data) - 44) // 2 & ~1)])
+    else:  # white noise behind the valid header: same length, same header
+        wav.write_bytes(data[:44] + rng.randbytes(len(data) - 44))
+
+
+def test_every_damaged_clip_is_detected_and_resynthesised_to_identical_audio(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Cache Story"))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    build(src, out, fake_voices, check=True, env=env)
+    mp3 = out / state(out)["story"]["mp3_name"]
+    reference = audio_digest(mp3)
+    clips = sorted((tmp_path / "cache").rglob("*.wav"))
+    assert len(clips) >= 6
+    rng = random.Random(11)
+    for i, wav in enumerate(clips):
+        damage(wav, ("odd", "even", "noise")[i % 3], rng)
+    proc = build(src, out, fake_voices, "--force", env=env)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert f"{len(clips)} clips synthesised, 0 from cache" in proc.stdout
+    assert audio_digest(out / state(out)["story"]["mp3_name"]) == reference
+    assert run_cli("check", str(out), check=False).returncode == 0
