@@ -73,13 +73,31 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
                            debug=debug)
     progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
-    report = run_build(list(sources), out_dir, config, options, progress=progress)
+    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress))
     lines = report.summary().splitlines()
     if quiet:
         lines = [line for line in lines[:-1] if line.startswith("FAILED")] + lines[-1:]
     click.echo("\n".join(lines))
     if report.failed:
         sys.exit(1)
+
+
+def _interruptible(run):
+    """Run ``run()`` with SIGTERM treated like Ctrl-C: the build undoes what it had not published, then we exit."""
+    import signal
+
+    def terminate(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        return run()
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing of this build was published; feed.xml and episodes.json are as before "
+                   "(episodes already built are cached and will be quick to rebuild)", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command(context_settings=CONTEXT)

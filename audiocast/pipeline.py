@@ -170,32 +170,48 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     if config.podcast.image is not None:
         cover.path()  # a configured image is checked before anything is synthesised
 
+    from audiocast.outfiles import episode_files, leftovers, remove_files, superseded
     from audiocast.slugs import assign_slugs
 
     slugs = assign_slugs(paths, episodes)
+    # what an interrupted build left: temp files and new versions that never made it into the feed
+    remove_files(out_dir, leftovers(out_dir, episodes, [s for s, _ in slugs.values()] + [e.slug for e in episodes]))
+    committed = episodes
+    in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
+    written: list[str] = []  # files renamed into out/ by this build that the feed does not point to yet
     results: list[ArticleResult] = []
-    for path in paths:
-        progress(f"reading {path}")
-        t0 = time.perf_counter()
-        try:
-            result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
-                                        episodes, cover, progress)
-        except AudiocastError as exc:
-            result = ArticleResult(source=path, error=exc.format_message())
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
-            result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
-        if result.episode is not None:  # the merged record carries the guid, number and first pubDate
-            episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
-            result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
-        results.append(replace(result, seconds=time.perf_counter() - t0))
+    try:
+        for path in paths:
+            progress(f"reading {path}")
+            t0 = time.perf_counter()
+            mark = len(written)
+            try:
+                result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
+                                            episodes, cover, progress, written)
+            except AudiocastError as exc:
+                result = ArticleResult(source=path, error=exc.format_message())
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
+            if result.error:
+                remove_files(out_dir, set(written[mark:]) - in_use)
+                del written[mark:]
+            if result.episode is not None:  # the merged record carries the guid, number and first pubDate
+                episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
+                result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
+            results.append(replace(result, seconds=time.perf_counter() - t0))
 
-    feed_path = None
-    if any(r.episode for r in results) or episodes:
-        save_cast_memory(out_dir, memory)
-        save_state(out_dir, episodes)
-        from audiocast.feed import write_feed
+        feed_path = None
+        if any(r.episode for r in results) or episodes:
+            save_cast_memory(out_dir, memory)
+            save_state(out_dir, episodes)  # from here on the new files are referenced
+            written.clear()
+            from audiocast.feed import write_feed
 
-        feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
+            feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
+            remove_files(out_dir, superseded(committed, episodes))
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
+        remove_files(out_dir, set(written) - in_use)
+        raise
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started)
 
 
@@ -255,7 +271,7 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
     return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
 
 
-def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress):
+def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress, written):
     from audiocast.cast import cast_script
     from audiocast.readers import read_article
     from audiocast.segment import UNATTRIBUTED, segment_article
@@ -289,7 +305,9 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
     produced = produce(script, config)
     lines = lines_for(produced, casting)
     progress(f"{path}: synthesising {len(lines)} sentences")
-    mp3_name = f"{article.slug}.mp3"
+    from audiocast.outfiles import episode_stem
+
+    mp3_name = f"{episode_stem(article.slug, digest, previous)}.mp3"  # never the file the feed points to now
     fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
     os.close(fd)
     tmp_mp3 = Path(tmp)
@@ -317,8 +335,12 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
             length_ms=audio.duration_ms, chapters=audio.chapters, language=config.podcast.language,
             url=config.podcast.link,
         ))
-        transcripts = write_transcripts(audio.cues, out_dir, article.slug)
-        chapters_json = write_chapters_file(audio.chapters, out_dir, article.slug, title=article.title,
+        if previous is not None and _same_bytes(tmp_mp3, out_dir / previous.mp3_name):
+            mp3_name = previous.mp3_name  # identical audio and tags: the published files stay as they are
+        stem = mp3_name[: -len(".mp3")]
+        written += [f"{stem}.vtt", f"{stem}.srt", f"{stem}.transcript.json", f"{stem}.chapters.json", mp3_name]
+        transcripts = write_transcripts(audio.cues, out_dir, stem)
+        chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
                                             author=article.author, podcast_name=config.podcast.title,
                                             file_name=mp3_name)
         os.chmod(tmp_mp3, 0o644)
@@ -339,6 +361,13 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
                          cached=len(clips) - synthesized), memory
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    import filecmp
+
+    try:
+        return b.is_file() and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def _unexpected(path: Path, exc: BaseException, debug: bool, progress: Progress) -> str:

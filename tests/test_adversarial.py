@@ -251,3 +251,70 @@ def test_every_damaged_clip_is_detected_and_resynthesised_to_identical_audio(tmp
     assert f"{len(clips)} clips synthesised, 0 from cache" in proc.stdout
     assert audio_digest(out / state(out)["story"]["mp3_name"]) == reference
     assert run_cli("check", str(out), check=False).returncode == 0
+
+
+# --------------------------------------------------------------------------- 3. consistent at every instant
+def assert_consistent(out: Path) -> None:
+    """What a podcast app would fetch agrees with the disk, and so does episodes.json."""
+    from audiocast.check import check_output
+
+    report = check_output(out, loudness=False)
+    assert report.ok, report.render()
+    for item in feed_items(out):
+        assert (out / item["url"].rsplit("/", 1)[1]).stat().st_size == item["length"]
+    for ep in state(out).values():
+        assert (out / ep["mp3_name"]).stat().st_size == ep["size_bytes"]
+        for name, _ in ep["transcripts"]:
+            assert (out / name).is_file()
+
+
+def test_killed_at_ten_moments_of_rebuilds_the_feed_always_matches_the_files(tmp_path, fake_voices):
+    import signal
+    import sys
+    import time
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for title in ("First Story", "Second Story", "Third Story"):
+        write(src / f"{title.split()[0].lower()}.txt", ARTICLE.format(title=title))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    exe = Path(sys.executable).parent / "audiocast"
+    cmd = [str(exe), "build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1"]
+
+    def edit(i: int) -> None:  # every rebuild changes every episode's audio
+        for f in src.glob("*.txt"):
+            f.write_text(f.read_text() + f"\nUpdate number {i} was added on day {i}.\n")
+
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    edit(0)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    rebuild = time.perf_counter() - t0
+    assert_consistent(out)
+    K, T, C = signal.SIGKILL, signal.SIGTERM, signal.SIGINT
+    signals = [K, T, K, C, K, K, T, K, C, K]
+    outcomes = []
+    for i, sig in enumerate(signals, start=1):
+        edit(i)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rebuild * (0.1 + 0.8 * i / len(signals)))
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+        outcomes.append(proc.returncode)
+        assert "Traceback" not in stderr, stderr
+        if proc.returncode == 130:  # SIGTERM or Ctrl-C once the build had started: it tidied up on the way out
+            assert "interrupted" in stderr
+            assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]
+        assert_consistent(out)
+    print(f"rebuild {rebuild:.2f}s, exit codes after the signals: {outcomes}")
+    assert sum(code != 0 for code in outcomes) >= 5, outcomes  # most kills really landed mid-build
+    assert 130 in outcomes  # a SIGTERM or Ctrl-C landed inside the build itself
+    # the next complete build removes whatever the killed ones left behind
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    assert_consistent(out)
+    referenced = {n for ep in state(out).values() for n in [ep["mp3_name"], ep["chapters_json"]]
+                  + [t[0] for t in ep["transcripts"]]}
+    files = {p.name for p in out.iterdir() if p.is_file()}
+    assert files - referenced == {"feed.xml", "episodes.json", "cover.jpg"}, files - referenced
+    assert not [p for p in (out / ".audiocast").iterdir() if p.name.startswith(".")]
