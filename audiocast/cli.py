@@ -73,7 +73,7 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
                            debug=debug)
     progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
-    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress))
+    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress), out_dir)
     lines = report.summary().splitlines()
     if quiet:
         lines = [line for line in lines[:-1] if line.startswith("FAILED")] + lines[-1:]
@@ -82,8 +82,11 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
         sys.exit(1)
 
 
-def _interruptible(run):
-    """Run ``run()`` with SIGTERM treated like Ctrl-C: the build undoes what it had not published, then we exit."""
+def _interruptible(run, out_dir: Path):
+    """Run ``run()`` with SIGTERM treated like Ctrl-C and OS faults of the output as one line.
+
+    The build has removed what it had not published by then.
+    """
     import signal
 
     def terminate(_signum, _frame):
@@ -92,6 +95,10 @@ def _interruptible(run):
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         return run()
+    except OSError as exc:  # disk full, read-only or unwritable output: the build removed its unpublished files
+        from audiocast.errors import output_fault
+
+        raise output_fault(exc, out_dir) from None
     except KeyboardInterrupt:
         click.echo("interrupted: nothing of this build was published; feed.xml and episodes.json are as before "
                    "(episodes already built are cached and will be quick to rebuild)", err=True)

@@ -24,10 +24,12 @@ from typing import Callable, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.config import Config
-from audiocast.errors import AudiocastError
+from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Article, Casting, Episode, Script
 
 Progress = Callable[[str], None]
+# Faults of the output folder that fail the whole build (see audiocast.errors.output_fault)
+OUTPUT_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,10 @@ def _build_lock(out_dir: Path):
     try:  # O_NOFOLLOW: a planted symlink must not make us create or truncate a file elsewhere
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        why = "is a symbolic link; refusing to follow it (remove it)" if exc.errno == errno.ELOOP else exc.strerror
-        raise AudiocastError(f"cannot open the build lock: {why}", lock_path) from None
+        if exc.errno != errno.ELOOP:
+            raise output_fault(exc, lock_path) from None
+        raise AudiocastError("cannot open the build lock: is a symbolic link; refusing to follow it (remove it)",
+                             lock_path) from None
     with os.fdopen(fd, "r+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -159,9 +163,12 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
+    from audiocast.probe import require_ffmpeg
+
     library = load_voice_library(options.voices_dir)
     cast = library.cast(options.cast or config.audio.cast)
     _require_engines(cast)
+    require_ffmpeg()
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
@@ -190,6 +197,10 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
                                             episodes, cover, progress, written)
             except AudiocastError as exc:
                 result = ArticleResult(source=path, error=exc.format_message())
+            except OSError as exc:
+                if exc.errno in OUTPUT_FAULTS:  # the next article would fail the same way
+                    raise
+                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
                 result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
             if result.error:

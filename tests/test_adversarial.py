@@ -318,3 +318,70 @@ def test_killed_at_ten_moments_of_rebuilds_the_feed_always_matches_the_files(tmp
     files = {p.name for p in out.iterdir() if p.is_file()}
     assert files - referenced == {"feed.xml", "episodes.json", "cover.jpg"}, files - referenced
     assert not [p for p in (out / ".audiocast").iterdir() if p.name.startswith(".")]
+
+
+# --------------------------------------------------------------------------- 7. environment faults
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 3 MB tmpfs (the machine must let us mount one, as root in CI does)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=True)
+
+
+def assert_no_leftovers(out: Path) -> None:
+    files = {p.name for p in out.iterdir() if p.is_file()}
+    assert not [n for n in files if n.startswith(".")], files
+    if (out / "episodes.json").exists():
+        referenced = {n for ep in state(out).values() for n in [ep["mp3_name"], ep["chapters_json"]]
+                      + [t[0] for t in ep["transcripts"]]}
+        assert files - referenced <= {"feed.xml", "episodes.json", "cover.jpg"}, files - referenced
+
+
+def test_a_full_disk_is_one_line_and_the_published_feed_survives(tmp_path, fake_voices, small_disk):
+    src, out = tmp_path / "src", small_disk / "out"
+    src.mkdir()
+    long_text = ARTICLE.format(title="{t}") + "\n".join(f"Paragraph {i} goes on about the harbour wall." for i in
+                                                         range(40))
+    write(src / "a-first.txt", long_text.replace("{t}", "First"))
+    assert build(src, out, fake_voices).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for i in range(12):
+        write(src / f"b-more-{i}.txt", long_text.replace("{t}", f"More {i}"))
+    proc = build(src, out, fake_voices)
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("Error")]
+    assert "the disk is full" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert_consistent(out)
+
+
+def test_a_read_only_output_folder_is_one_line_and_nothing_changes(tmp_path, fake_voices, small_disk):
+    src, out = tmp_path / "src", small_disk / "out"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    assert build(src, out, fake_voices).returncode == 0
+    write(src / "story.txt", ARTICLE.format(title="Story changed"))
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    proc = build(src, out, fake_voices)
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert "read-only file system" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_missing_ffmpeg_is_one_line_saying_what_to_install(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    proc = build(src, out, fake_voices, env={"PATH": str(empty)})
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert "ffmpeg and ffprobe not found: install ffmpeg" in proc.stderr
+    assert not (out / "feed.xml").exists()
