@@ -385,3 +385,38 @@ def test_missing_ffmpeg_is_one_line_saying_what_to_install(tmp_path, fake_voices
     assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
     assert "ffmpeg and ffprobe not found: install ffmpeg" in proc.stderr
     assert not (out / "feed.xml").exists()
+
+
+# --------------------------------------------------------------------------- 8. linear in the input
+def quadratic_best_split(lengths: list[int]) -> list[list[int]]:
+    """The dynamic programme as it was before windowing: every group considered (O(n²))."""
+    from audiocast.chapters import MAX_CHAPTER_MS, MIN_CHAPTER_MS, TARGET_CHAPTER_MS
+
+    n, prefix = len(lengths), [0]
+    for length in lengths:
+        prefix.append(prefix[-1] + length)
+    low, high, target = MIN_CHAPTER_MS / 1000, MAX_CHAPTER_MS / 1000, TARGET_CHAPTER_MS / 1000
+    best, back = [0.0] + [float("inf")] * n, [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j):
+            total = (prefix[j] - prefix[i]) / 1000
+            out = max(0.0, low - total) + max(0.0, total - high)
+            c = best[i] + 100.0 * out ** 2 + 0.01 * (total - target) ** 2
+            if c < best[j]:
+                best[j], back[j] = c, i
+    groups, j = [], n
+    while j > 0:
+        groups.append(list(range(back[j], j)))
+        j = back[j]
+    return groups[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linear_chapter_split_is_the_quadratic_one(seed):
+    from audiocast.chapters import best_split
+
+    rng = random.Random(seed)
+    # short and long paragraphs, and now and then one longer than a chapter
+    lengths = [rng.choice((rng.randint(300, 4_000), rng.randint(2_000, 30_000), rng.randint(60_000, 200_000)))
+               for _ in range(rng.randint(1, 400))]
+    assert best_split(lengths) == quadratic_best_split(lengths)
