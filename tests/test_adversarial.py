@@ -420,3 +420,47 @@ def test_linear_chapter_split_is_the_quadratic_one(seed):
     lengths = [rng.choice((rng.randint(300, 4_000), rng.randint(2_000, 30_000), rng.randint(60_000, 200_000)))
                for _ in range(rng.randint(1, 400))]
     assert best_split(lengths) == quadratic_best_split(lengths)
+
+
+# --------------------------------------------------------------------------- 9. check finds what it missed
+def test_check_finds_stale_state_leftover_temp_files_and_folders_where_files_should_be(tmp_path, fake_voices):
+    from audiocast.check import check_output
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    assert build(src, out, fake_voices).returncode == 0
+    assert check_output(out, loudness=False).ok
+    ep = state(out)["story"]
+
+    def findings(level: str) -> dict[str, str]:
+        report = check_output(out, loudness=False)
+        return {f.code: f.message for f in (report.errors if level == "error" else report.warnings)}
+
+    # a temp file of a killed build, in out/ and in out/.audiocast/: a warning saying what it is
+    (out / f".{ep['mp3_name']}.k2j4h5g6.mp3").write_bytes(b"half")
+    (out / ".audiocast" / ".episodes.json.abcd1234.tmp").write_text("{")
+    assert "interrupted build" in findings("warning")["stray-file"]
+    # episodes.json describing an MP3 other than the one on disk (stale state)
+    doc = json.loads((out / "episodes.json").read_text())
+    doc["episodes"][0]["size_bytes"] += 417
+    (out / "episodes.json").write_text(json.dumps(doc))
+    assert "rebuild with --force" in findings("error")["state-stale"]
+    # the feed's length against a changed MP3 (stale feed)
+    mp3 = out / ep["mp3_name"]
+    mp3.write_bytes(mp3.read_bytes() + b"\0" * 417)
+    assert "enclosure length" in findings("error")["enclosure-length"]
+    # folders where files should be
+    for name, code in ((ep["transcripts"][0][0], "transcript-missing"), (ep["chapters_json"], "json-chapters")):
+        (out / name).unlink()
+        (out / name).mkdir()
+        assert "is a folder where a file should be" in findings("error")[code], code
+    mp3.unlink()
+    mp3.mkdir()
+    assert "is a folder where a file should be" in findings("error")["enclosure-missing"]
+    # and the next build puts things right (the leftovers go, the folders are reported, not followed)
+    proc = build(src, out, fake_voices, "--force")
+    assert proc.returncode == 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert check_output(out, loudness=False).ok
+    assert not (out / f".{ep['mp3_name']}.k2j4h5g6.mp3").exists()
+    assert not (out / ".audiocast" / ".episodes.json.abcd1234.tmp").exists()
