@@ -464,3 +464,18 @@ def test_check_finds_stale_state_leftover_temp_files_and_folders_where_files_sho
     assert check_output(out, loudness=False).ok
     assert not (out / f".{ep['mp3_name']}.k2j4h5g6.mp3").exists()
     assert not (out / ".audiocast" / ".episodes.json.abcd1234.tmp").exists()
+
+
+def test_config_values_that_are_not_files_or_far_too_long_are_one_line_errors(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    (tmp_path / "folder").mkdir()
+    config = write(tmp_path / "audiocast.toml", f'[podcast]\ntitle = "{"T" * 200_000}"\nimage = "/dev/zero"\n'
+                   f'[audio]\nsting = "{tmp_path / "folder"}"\n')
+    proc = build(src, tmp_path / "out", fake_voices, "--config", str(config))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "podcast.title: the value of podcast.title is 200,000 characters long (limit 1,000)" in proc.stderr
+    assert "podcast.image: not a regular file /dev/zero" in proc.stderr
+    assert f"audio.sting: not a regular file {tmp_path / 'folder'}" in proc.stderr
+    assert not (tmp_path / "out" / "feed.xml").exists()
