@@ -250,6 +250,7 @@ def test_every_damaged_clip_is_detected_and_resynthesised_to_identical_audio(tmp
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
     assert f"{len(clips)} clips synthesised, 0 from cache" in proc.stdout
     assert audio_digest(out / state(out)["story"]["mp3_name"]) == reference
+    assert state(out)["story"]["mp3_name"] == mp3.name  # byte-identical, so the published file was kept
     assert run_cli("check", str(out), check=False).returncode == 0
 
 
