@@ -480,3 +480,19 @@ def test_config_values_that_are_not_files_or_far_too_long_are_one_line_errors(tm
     assert "podcast.image: not a regular file /dev/zero" in proc.stderr
     assert f"audio.sting: not a regular file {tmp_path / 'folder'}" in proc.stderr
     assert not (tmp_path / "out" / "feed.xml").exists()
+
+
+def test_utf16_without_a_byte_order_mark_is_read_and_binary_still_refused(tmp_path):
+    from audiocast.errors import ReadError
+    from audiocast.readers import read_article
+
+    text = ARTICLE.format(title="Sixteen Bits")
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+        article = read_article(path)
+        assert article.title == "Sixteen Bits" and article.author == "Ada Writer"
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ReadError, match="binary"):
+        read_article(binary)

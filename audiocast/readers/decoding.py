@@ -64,6 +64,12 @@ def decode(data: bytes, path: Path, declared: Optional[str] = None) -> str:
                 return _normalise(data.decode(encoding))
             except UnicodeDecodeError:
                 raise ReadError(f"not a text file (invalid {encoding.upper()} after its byte-order mark)", path) from None
+    encoding = _utf16_without_bom(data)
+    if encoding:
+        try:
+            return _normalise(data.decode(encoding))
+        except UnicodeDecodeError:
+            pass
     if _looks_binary(data):
         raise ReadError("not a text file (binary data)", path)
     try:
@@ -100,6 +106,18 @@ def declared_html_charset(data: bytes) -> Optional[str]:
     """The charset an HTML page declares in a ``<meta>`` tag near its start, if any."""
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _utf16_without_bom(data: bytes) -> Optional[str]:
+    """"utf-16-le"/"utf-16-be" for Latin-script UTF-16 saved without a byte-order mark (every other byte NUL)."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) >= 0.6 * len(high) and low.count(0) == 0:
+            return encoding
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
