@@ -195,8 +195,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
             try:
                 result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
                                             episodes, cover, progress, written)
-            except AudiocastError as exc:
-                result = ArticleResult(source=path, error=exc.format_message())
+            except AudiocastError as exc:  # one line, even when a tool's message has several
+                result = ArticleResult(source=path, error=exc.format_message().strip().splitlines()[0])
             except OSError as exc:
                 if exc.errno in OUTPUT_FAULTS:  # the next article would fail the same way
                     raise

@@ -496,3 +496,16 @@ def test_utf16_without_a_byte_order_mark_is_read_and_binary_still_refused(tmp_pa
     binary.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(ReadError, match="binary"):
         read_article(binary)
+
+
+def test_a_sting_that_is_not_audio_is_one_line_naming_it(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    sting = write(tmp_path / "sting.wav", "not audio at all")
+    config = write(tmp_path / "audiocast.toml", f'[audio]\nsting = "{sting}"\n')
+    proc = build(src, tmp_path / "out", fake_voices, "--config", str(config))
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    failed = [line for line in proc.stdout.splitlines() if "sting.wav" in line]
+    assert len(failed) == 1 and failed[0].startswith(f"FAILED  {sting}: cannot decode audio")
+    assert proc.stdout.splitlines()[1].startswith("0 episode(s) built")
