@@ -114,7 +114,7 @@ def test_hostile_articles_fail_alone_in_one_line_and_the_good_one_is_published(t
     assert "Traceback" not in output
     failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
     assert sorted(n for n in HOSTILE for line in failed if n in line) == sorted(HOSTILE), failed
-    assert len(failed) == len(HOSTILE) + 1 and "nested.html" in failed[-1]
+    assert len(failed) == len(HOSTILE) + 1 and "nested.html" in failed[-1] and "levels deep" in failed[-1]
     assert any("2024-13-45" in line or "month" in line for line in failed if "bad-date" in line)
     assert any("aliases" in line for line in failed if "alias-bomb" in line)
     assert any("limit 1,000" in line for line in failed if "huge-title" in line)

@@ -37,6 +37,9 @@ def read_html(path: Path) -> Article:
         tree = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
     except (etree.ParserError, ValueError):
         raise ReadError("not an HTML page (cannot be parsed)", path) from None
+    if _depth(tree) >= MAX_HTML_DEPTH:  # libxml2 stops nesting there and drops what lies deeper
+        raise ReadError(f"the page nests elements {MAX_HTML_DEPTH} or more levels deep; text below that is lost "
+                        "to the HTML parser", path)
     # React pages put <!-- --> between text runs; trafilatura would drop the text after them.
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
@@ -67,6 +70,16 @@ def read_html(path: Path) -> Article:
 
 
 MIN_ARTICLE_WORDS = 12
+MAX_HTML_DEPTH = 256  # libxml2's nesting limit
+
+
+def _depth(tree: Any) -> int:
+    """How deep elements nest (in one pass)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _extract(tree: Any) -> Any:
