@@ -2,9 +2,11 @@
 
 Path → Article → Script → Casting → Lines → Clips → EpisodeAudio → tagged MP3 + sidecars → Episode → feed
 
-One bad article fails alone (its error is reported, the others are built); the
-feed, the episode state and the cast memory are written once at the end, each
-atomically, so a failed build leaves earlier outputs as they were.
+One bad article fails alone, whatever the exception (its error is reported in one
+line, the others are built).  A rebuilt episode's files are written under new names
+(outfiles.py); the cast memory, the episode state and the feed are written once at the
+end, each atomically, and only then are the superseded files removed, so a failed or
+killed build leaves the published outputs as they were, each consistent with the disk.
 """
 
 from __future__ import annotations
