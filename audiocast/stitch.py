@@ -240,6 +240,8 @@ class Stitcher:
         mix = np.zeros(self._timeline.length, dtype=np.float32)
         for start, source, extra, gain_db in self._pieces:
             samples = (source if isinstance(source, _Voiced) else _prepare_clip(source, self._rate)).samples
+            if start + len(samples) > len(mix):  # another build replaced the clip in the cache meanwhile
+                raise AudioError(f"clip {source} changed in the cache during the build; build again", self._label)
             if extra:
                 samples = samples * np.float32(10 ** (extra / 20))
             mix[start:start + len(samples)] = samples * np.float32(10 ** (gain_db / 20))
