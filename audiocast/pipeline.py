@@ -115,7 +115,7 @@ def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path 
     from audiocast.voices import load_voice_library
 
     library = load_voice_library(options.voices_dir)
-    cast = library.cast(options.cast or config.audio.cast)
+    cast = _cast(library, options, config)
     article = read_article(path)
     script = segment_article(article)
     casting, _ = cast_script(script, cast, load_cast_memory(out_dir))
@@ -168,7 +168,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.probe import require_ffmpeg
 
     library = load_voice_library(options.voices_dir)
-    cast = library.cast(options.cast or config.audio.cast)
+    cast = _cast(library, options, config)
     _require_engines(cast)
     require_ffmpeg()
 
@@ -246,6 +246,18 @@ class _Cover:
 
             self._path = ensure_cover(self._config, self._out_dir)
         return self._path
+
+
+def _cast(library, options: BuildOptions, config: Config):
+    """The cast to build with; an unknown one names where it was asked for (--cast, or the config's audio.cast)."""
+    from audiocast.errors import ConfigError
+
+    name = options.cast or config.audio.cast
+    if name not in library.casts:
+        where = "--cast" if options.cast else "audio.cast"
+        raise ConfigError(f"{where}: unknown cast {name!r} (known: {', '.join(sorted(library.casts)) or 'none'}, "
+                          f"from {library.directory})", None if options.cast else config.path)
+    return library.cast(name)
 
 
 def _require_engines(cast) -> None:

@@ -509,3 +509,15 @@ def test_a_sting_that_is_not_audio_is_one_line_naming_it(tmp_path, fake_voices):
     failed = [line for line in proc.stdout.splitlines() if "sting.wav" in line]
     assert len(failed) == 1 and failed[0].startswith(f"FAILED  {sting}: cannot decode audio")
     assert proc.stdout.splitlines()[1].startswith("0 episode(s) built")
+
+
+def test_an_unknown_cast_names_where_it_was_asked_for(tmp_path, fake_voices):
+    src = tmp_path / "src"
+    src.mkdir()
+    write(src / "story.txt", ARTICLE.format(title="Story"))
+    config = write(tmp_path / "audiocast.toml", '[audio]\ncast = "nosuch"\n')
+    proc = run_cli("build", str(src), "-o", str(tmp_path / "out"), "--config", str(config), check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"Error: {config}: audio.cast: unknown cast 'nosuch' (known: default, natural")
+    proc = build(src, tmp_path / "out", fake_voices, "--cast", "other")
+    assert proc.stderr.startswith("Error: --cast: unknown cast 'other' (known: fake")
