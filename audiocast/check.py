@@ -110,7 +110,8 @@ def check_output(out_dir: Path, *, loudness: bool = True) -> CheckReport:
     c = Collector()
     feed = out_dir / "feed.xml"
     if not feed.is_file():
-        c.error("feed.xml", "feed-missing", "no feed.xml in the output folder (run `audiocast build` first)")
+        c.error("feed.xml", "feed-missing", "feed.xml is a folder where the feed file should be" if feed.is_dir()
+                else "no feed.xml in the output folder (run `audiocast build` first)")
         return CheckReport(out_dir, tuple(c.findings))
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -192,6 +193,13 @@ def _check_channel(root, out_dir: Path, c: Collector):
     return channel
 
 
+def absent(path: Optional[Path]) -> str:
+    """Why a file the feed names is not there: missing, or a folder in its place."""
+    if path is not None and path.is_dir():
+        return "is a folder where a file should be"
+    return "is not in the output folder"
+
+
 def _local(url: str, out_dir: Path) -> Optional[Path]:
     """The file in ``out_dir`` that an absolute URL of the feed points to (by its last path segment)."""
     parsed = urlparse(url)
@@ -209,7 +217,7 @@ def _check_cover(channel, out_dir: Path, c: Collector) -> None:
         c.error("feed.xml", "cover-missing", "no itunes:image with an absolute http(s) href")
         return
     if not path.is_file():
-        c.error(path.name, "cover-missing", f"itunes:image {href} names a file that is not in the output folder")
+        c.error(path.name, "cover-missing", f"itunes:image {href} {absent(path)}")
         return
     from PIL import Image, UnidentifiedImageError
 
@@ -312,7 +320,7 @@ def _check_enclosure(item, out_dir: Path, where: str, c: Collector) -> Optional[
         c.error(where, "enclosure-url", f"enclosure url {url!r} is not an absolute http(s) URL")
         return None
     if not path.is_file():
-        c.error(path.name, "enclosure-missing", f"the enclosure {url} is not in the output folder")
+        c.error(path.name, "enclosure-missing", f"the enclosure {url} {absent(path)}")
         return None
     size = path.stat().st_size
     if not length.isdigit():
@@ -328,19 +336,32 @@ def _check_enclosure(item, out_dir: Path, where: str, c: Collector) -> Optional[
 def _check_strays(out_dir: Path, items, c: Collector) -> None:
     listed = {(_local(i.find("enclosure").get("url", ""), out_dir) or Path()).name
               for i in items if i.find("enclosure") is not None}
+    from audiocast.outfiles import is_temp
+
     for mp3 in sorted(out_dir.glob("*.mp3")):
         if mp3.name not in listed:
             c.warn(mp3.name, "stray-file", "this MP3 is not in the feed")
-    for tmp in sorted(out_dir.glob(".*.tmp")) + sorted(out_dir.glob(".*.mp3")):
-        c.warn(tmp.name, "stray-file", "a temp file left by an interrupted build (safe to delete)")
+    for folder in (out_dir, out_dir / ".audiocast"):
+        for tmp in sorted(folder.glob(".*")) if folder.is_dir() else ():
+            if is_temp(tmp.name) or tmp.suffix in (".tmp", ".mp3"):
+                c.warn(str(tmp.relative_to(out_dir)), "stray-file",
+                       "a temp file left by an interrupted build (safe to delete; the next build removes it)")
     state = out_dir / "episodes.json"
     if state.is_file():
         from audiocast.state import load_state
 
         try:
-            load_state(out_dir)
+            episodes = load_state(out_dir)
         except AudiocastError as exc:
             c.error(state.name, "state", exc.format_message())
+            return
+        for ep in episodes:
+            mp3 = out_dir / ep.mp3_name
+            if not mp3.is_file():
+                c.error(state.name, "state-stale", f"episode '{ep.slug}': {ep.mp3_name} {absent(mp3)}")
+            elif mp3.stat().st_size != ep.size_bytes:
+                c.error(state.name, "state-stale", f"episode '{ep.slug}' records {ep.size_bytes} bytes but "
+                        f"{ep.mp3_name} has {mp3.stat().st_size}: rebuild with --force")
 
 
 def load_json(path: Path, c: Collector, code: str):

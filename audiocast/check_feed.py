@@ -9,6 +9,7 @@ JSON) must exist, parse, run in order and cover the spoken audio.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Optional
@@ -25,7 +26,7 @@ _TIMESTAMP_LINE = re.compile(
 
 def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir: Path, c) -> None:
     """JSON chapters, psc:chapters and description timestamps against the ID3 chapters."""
-    from audiocast.check import _local, load_json
+    from audiocast.check import _local, absent, load_json
 
     ref = [(ch.start_ms, ch.title) for ch in reference]
     link = item.find("podcast:chapters", NS)
@@ -38,7 +39,7 @@ def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir
                     "expected application/json+chapters")
         if path is None or not path.is_file():
             c.error(path.name if path else mp3.name, "json-chapters",
-                    f"podcast:chapters {link.get('url')} is not in the output folder")
+                    f"podcast:chapters {link.get('url')} {absent(path)}")
         else:
             doc = load_json(path, c, "json-chapters")
             if doc is not None:
@@ -65,7 +66,7 @@ def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir
             found.append((start, el.get("title", "")))
         _compare(f"feed.xml psc:chapters of {mp3.name}", "psc:chapters", found, ref, c, exact=True)
 
-    stamps = description_timestamps(item.findtext("description") or "")
+    stamps = description_timestamps(html.unescape(item.findtext("description") or ""))
     if len(ref) > 1 and not stamps:
         c.error(mp3.name, "description-chapters", "the item description lists no chapter timestamps")
     elif stamps:
@@ -170,7 +171,7 @@ def parse_cues(text: str, kind: str) -> list[tuple[int, int, str]]:
 
 def check_transcripts(item, mp3: Path, duration_ms: int, out_dir: Path, c) -> None:
     """Every podcast:transcript exists, parses, runs in order, covers the audio, and they all agree."""
-    from audiocast.check import _local
+    from audiocast.check import _local, absent
 
     links = item.findall("podcast:transcript", NS)
     if not links:
@@ -182,7 +183,7 @@ def check_transcripts(item, mp3: Path, duration_ms: int, out_dir: Path, c) -> No
         path = _local(link.get("url", ""), out_dir)
         if path is None or not path.is_file():
             c.error(path.name if path else mp3.name, "transcript-missing",
-                    f"podcast:transcript {link.get('url')} is not in the output folder")
+                    f"podcast:transcript {link.get('url')} {absent(path)}")
             continue
         if kind not in ("text/vtt", "application/x-subrip", "application/srt", "application/json"):
             continue  # html/plain text: existence is all a standard asks

@@ -51,8 +51,10 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--strict", is_flag=True, help="Treat warnings (no author, no quotes found...) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary line.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error in an article.")
 @VOICES_DIR
-def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, voices_dir) -> None:
+def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, debug,
+          voices_dir) -> None:
     """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
 
     Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
@@ -69,9 +71,10 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     sources = sources or (Path("seeds"),)
     config = _config(sources, config_file).with_overrides(
         podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name})
-    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir)
-    progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
-    report = run_build(list(sources), out_dir, config, options, progress=progress)
+    options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
+                           debug=debug)
+    progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
+    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress), out_dir)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     lines = report.summary().splitlines()
@@ -80,6 +83,31 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
     click.echo("\n".join(lines))
     if report.failed:
         sys.exit(1)
+
+
+def _interruptible(run, out_dir: Path):
+    """Run ``run()`` with SIGTERM treated like Ctrl-C and OS faults of the output as one line.
+
+    The build has removed what it had not published by then.
+    """
+    import signal
+
+    def terminate(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        return run()
+    except OSError as exc:  # disk full, read-only or unwritable output: the build removed its unpublished files
+        from audiocast.errors import output_fault
+
+        raise output_fault(exc, out_dir) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing of this build was published; feed.xml and episodes.json are as before "
+                   "(episodes already built are cached and will be quick to rebuild)", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command(context_settings=CONTEXT)

@@ -204,10 +204,18 @@ def _semantic_problems(built: dict[str, Any]) -> list[str]:
         problems.append(f"audio.sample_rate: must be one of {VALID_RATES}")
     if audio.channels not in (1, 2):
         problems.append("audio.channels: must be 1 (mono) or 2 (stereo)")
-    if audio.sting is not None and not audio.sting.is_file():
-        problems.append(f"audio.sting: no such file {audio.sting}")
-    if podcast.image is not None and not podcast.image.is_file():
-        problems.append(f"podcast.image: no such file {podcast.image}")
+    for key, path in (("audio.sting", audio.sting), ("podcast.image", podcast.image)):
+        if path is not None and not path.is_file():  # a folder or /dev/zero is not an image or a sound
+            problems.append(f"{key}: {'not a regular file' if path.exists() else 'no such file'} {path}")
+    from audiocast.limits import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
+
+    for f in dataclasses.fields(podcast):
+        value = getattr(podcast, f.name)
+        if isinstance(value, str):  # each is spoken or shown: a 200 KB title took 244 s and 3 GB to speak
+            limit = MAX_DESCRIPTION_CHARS if f.name == "description" else MAX_TITLE_CHARS
+            too_long = check_length(f"value of podcast.{f.name}", value, limit)
+            if too_long:
+                problems.append(f"podcast.{f.name}: {too_long}")
     if podcast.type not in ("episodic", "serial"):
         problems.append("podcast.type: must be 'episodic' or 'serial'")
     if not podcast.base_url.startswith(("http://", "https://")):

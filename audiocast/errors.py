@@ -8,6 +8,7 @@ its traceback.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Optional, Union
 
@@ -40,3 +41,19 @@ class AudioError(AudiocastError):
 
 class CheckError(AudiocastError):
     """``audiocast check`` found faults in built output."""
+
+
+_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space, then build again",
+    errno.EDQUOT: "the disk quota is used up: free some space, then build again",
+    errno.EROFS: "the output folder is on a read-only file system: choose another with -o",
+    errno.EACCES: "permission denied: make the output folder writable, or choose another with -o",
+    errno.EPERM: "operation not permitted: make the output folder writable, or choose another with -o",
+}
+
+
+def output_fault(exc: OSError, fallback: Union[str, Path]) -> AudiocastError:
+    """A one-line error for an OS fault while writing (disk full, read-only folder...), saying what to do."""
+    advice = _ADVICE.get(exc.errno or 0, f"{exc.strerror or exc}")
+    return AudiocastError(f"cannot write: {advice}; nothing of this build was published",
+                          exc.filename or fallback)

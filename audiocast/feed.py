@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -133,7 +134,9 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
     item = _sub(ch, "item")
     _sub(item, "title", ep.title)
     timestamps = description_timestamps(ep.chapters) if ep.chapters else ""
-    _sub(item, "description", "\n\n".join(t for t in (ep.description, timestamps) if t))
+    # Clients render <description> as HTML: article text is escaped to stay text (an "<img onerror=...>" in an
+    # article must not become an element in a listener's app).
+    _sub(item, "description", html.escape("\n\n".join(t for t in (ep.description, timestamps) if t), quote=False))
     _sub(item, f"{{{CONTENT}}}encoded", _html_notes(_xml_safe(ep.description), _xml_safe(timestamps)))
     _sub(item, "guid", ep.guid, isPermaLink="false")
     _sub(item, "pubDate", rfc2822(ep.pub_date))

@@ -2,15 +2,18 @@
 
 Path → Article → Script → Casting → Lines → Clips → EpisodeAudio → tagged MP3 + sidecars → Episode → feed
 
-One bad article fails alone (its error is reported, the others are built); the
-feed, the episode state and the cast memory are written once at the end, each
-atomically, so a failed build leaves earlier outputs as they were.
+One bad article fails alone, whatever the exception (its error is reported in one
+line, the others are built).  A rebuilt episode's files are written under new names
+(outfiles.py); the cast memory, the episode state and the feed are written once at the
+end, each atomically, and only then are the superseded files removed, so a failed or
+killed build leaves the published outputs as they were, each consistent with the disk.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -23,10 +26,12 @@ from typing import Callable, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.config import Config
-from audiocast.errors import AudiocastError
+from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Article, Casting, Episode, Script
 
 Progress = Callable[[str], None]
+# Faults of the output folder that fail the whole build (see audiocast.errors.output_fault)
+OUTPUT_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class BuildOptions:
     force: bool = False  # rebuild episodes even when nothing changed
     cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
     voices_dir: Optional[Path] = None  # voice library (None: the shipped voices/)
+    debug: bool = False  # show the traceback of an unexpected error in an article
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path 
     from audiocast.voices import load_voice_library
 
     library = load_voice_library(options.voices_dir)
-    cast = library.resolve(options.cast or config.audio.cast)
+    cast = _cast(library, options, config)
     article = read_article(path)
     script = segment_article(article)
     casting, _ = cast_script(script, cast, load_cast_memory(out_dir))
@@ -136,9 +142,20 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
 @contextlib.contextmanager
 def _build_lock(out_dir: Path):
     """Hold an exclusive lock on ``out_dir`` so two builds (an overlapping cron job) cannot interleave their writes."""
-    lock_path = out_dir / ".audiocast" / "build.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
+    private = out_dir / ".audiocast"
+    private.mkdir(parents=True, exist_ok=True)
+    if private.is_symlink() or not private.is_dir():
+        raise AudiocastError("is a symbolic link or not a folder; audiocast writes only inside the output folder "
+                             "(remove it)", private)
+    lock_path = private / "build.lock"
+    try:  # O_NOFOLLOW: a planted symlink must not make us create or truncate a file elsewhere
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise output_fault(exc, lock_path) from None
+        raise AudiocastError("cannot open the build lock: is a symbolic link; refusing to follow it (remove it)",
+                             lock_path) from None
+    with os.fdopen(fd, "r+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -152,8 +169,11 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.state import load_state, merge_episode, save_state
     from audiocast.voices import load_voice_library
 
+    from audiocast.probe import require_ffmpeg
+
     library = load_voice_library(options.voices_dir)
-    cast = library.resolve(options.cast or config.audio.cast)  # EngineError up front when it cannot be spoken
+    cast = _cast(library, options, config)
+    require_ffmpeg()
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
@@ -162,29 +182,55 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     if config.podcast.image is not None:
         cover.path()  # a configured image is checked before anything is synthesised
 
+    from audiocast.outfiles import episode_files, leftovers, remove_files, superseded
+    from audiocast.slugs import assign_slugs
+
+    slugs = assign_slugs(paths, episodes)
+    # what an interrupted build left: temp files and new versions that never made it into the feed
+    remove_files(out_dir, leftovers(out_dir, episodes, [s for s, _ in slugs.values()] + [e.slug for e in episodes]))
+    committed = episodes
+    in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
+    written: list[str] = []  # files renamed into out/ by this build that the feed does not point to yet
     results: list[ArticleResult] = []
-    for path in paths:
-        progress(f"reading {path}")
-        t0 = time.perf_counter()
-        try:
-            result, memory = _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress)
-        except AudiocastError as exc:
-            result = ArticleResult(source=path, error=exc.format_message())
-        if result.episode is not None:  # the merged record carries the guid, number and first pubDate
-            episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
-            result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
-        results.append(replace(result, seconds=time.perf_counter() - t0))
+    try:
+        for path in paths:
+            progress(f"reading {path}")
+            t0 = time.perf_counter()
+            mark = len(written)
+            try:
+                result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
+                                            episodes, cover, progress, written)
+            except AudiocastError as exc:  # one line, even when a tool's message has several
+                result = ArticleResult(source=path, error=exc.format_message().strip().splitlines()[0])
+            except OSError as exc:
+                if exc.errno in OUTPUT_FAULTS:  # the next article would fail the same way
+                    raise
+                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
+            if result.error:
+                remove_files(out_dir, set(written[mark:]) - in_use)
+                del written[mark:]
+            if result.episode is not None:  # the merged record carries the guid, number and first pubDate
+                episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
+                result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
+            results.append(replace(result, seconds=time.perf_counter() - t0))
 
-    feed_path = page_path = None
-    if any(r.episode for r in results) or episodes:
-        save_cast_memory(out_dir, memory)
-        save_state(out_dir, episodes)
-        from audiocast.feed import write_feed
+        feed_path = page_path = None
+        if any(r.episode for r in results) or episodes:
+            save_cast_memory(out_dir, memory)
+            save_state(out_dir, episodes)  # from here on the new files are referenced
+            written.clear()
+            from audiocast.feed import write_feed
 
-        feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
-        from audiocast.page import write_page
+            feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
+            from audiocast.page import write_page
 
-        page_path = write_page(episodes, config, out_dir, cover=cover.path())
+            page_path = write_page(episodes, config, out_dir, cover=cover.path())
+            remove_files(out_dir, superseded(committed, episodes))
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
+        remove_files(out_dir, set(written) - in_use)
+        raise
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
 
@@ -207,6 +253,18 @@ class _Cover:
 
             self._path = ensure_cover(self._config, self._out_dir)
         return self._path
+
+
+def _cast(library, options: BuildOptions, config: Config):
+    """The cast to build with; an unknown one names where it was asked for (--cast, or the config's audio.cast)."""
+    from audiocast.errors import ConfigError
+
+    name = options.cast or config.audio.cast
+    if name not in library.casts:
+        where = "--cast" if options.cast else "audio.cast"
+        raise ConfigError(f"{where}: unknown cast {name!r} (known: {', '.join(sorted(library.casts)) or 'none'}, "
+                          f"from {library.directory})", None if options.cast else config.path)
+    return library.resolve(name)  # EngineError up front when this machine cannot speak it
 
 
 def content_hash(article: Article, config: Config, casting: Casting, extra: str = "") -> str:
@@ -234,16 +292,19 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
     return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
 
 
-def _build_one(path, out_dir, config, options, library, cast, memory, episodes, cover, progress):
+def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress, written):
     from audiocast.cast import cast_script
     from audiocast.readers import read_article
-    from audiocast.segment import segment_article
+    from audiocast.segment import UNATTRIBUTED, segment_article
 
-    article = read_article(path)
+    slug, slug_note = slug
+    article = replace(read_article(path), slug=slug)
     script = segment_article(article)
     warnings = _warnings(article, script)
     if options.strict and warnings:
         raise AudiocastError(f"{warnings[0]} (--strict)", path)
+    if slug_note:
+        warnings.append(slug_note)
     casting, memory = cast_script(script, cast, memory)
     previous = next((e for e in episodes if e.slug == article.slug), None)
     # the casting holds every voice setting; the lexicon changes what is said
@@ -265,7 +326,9 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
     progress(f"{path}: synthesising {len(lines)} sentences")
-    mp3_name = f"{article.slug}.mp3"
+    from audiocast.outfiles import episode_stem
+
+    mp3_name = f"{episode_stem(article.slug, digest, previous)}.mp3"  # never the file the feed points to now
     fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
     os.close(fd)
     tmp_mp3 = Path(tmp)
@@ -293,8 +356,12 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
             length_ms=audio.duration_ms, chapters=audio.chapters, language=config.podcast.language,
             url=config.podcast.link,
         ))
-        transcripts = write_transcripts(audio.cues, out_dir, article.slug)
-        chapters_json = write_chapters_file(audio.chapters, out_dir, article.slug, title=article.title,
+        if previous is not None and _same_bytes(tmp_mp3, out_dir / previous.mp3_name):
+            mp3_name = previous.mp3_name  # identical audio and tags: the published files stay as they are
+        stem = mp3_name[: -len(".mp3")]
+        written += [f"{stem}.vtt", f"{stem}.srt", f"{stem}.transcript.json", f"{stem}.chapters.json", mp3_name]
+        transcripts = write_transcripts(audio.cues, out_dir, stem)
+        chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
                                             author=article.author, podcast_name=config.podcast.title,
                                             file_name=mp3_name)
         os.chmod(tmp_mp3, 0o644)
@@ -306,7 +373,7 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
         slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
         description=description, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
         size_bytes=(out_dir / mp3_name).stat().st_size, duration_ms=audio.duration_ms, chapters=audio.chapters,
-        speakers=script.speaker_names(), source=str(path), content_hash=digest,
+        speakers=tuple(s for s in script.speaker_names() if s != UNATTRIBUTED), source=str(path), content_hash=digest,
         first_published=previous.first_published if previous else pub_date,
         number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
     )
@@ -315,6 +382,24 @@ def _build_one(path, out_dir, config, options, library, cast, memory, episodes, 
                          cached=len(clips) - synthesized), memory
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    import filecmp
+
+    try:
+        return b.is_file() and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+def _unexpected(path: Path, exc: BaseException, debug: bool, progress: Progress) -> str:
+    """One line for an unexpected failure in one article (a bug or an unforeseen input); the traceback with --debug."""
+    import traceback
+
+    if debug:
+        progress("".join(traceback.format_exception(exc)).rstrip())
+    reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+    reason = reason if len(reason) <= 300 else reason[:300] + "…"
+    return f"{path}: unexpected error ({reason}); run with --debug for the traceback"
 
 
 def _describe(article: Article, limit: int = 280) -> str:

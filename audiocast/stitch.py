@@ -24,13 +24,14 @@ the engine's silence started), so transcripts follow the voice.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import math
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 from pydub import AudioSegment
@@ -68,6 +69,9 @@ FADE_IN_MS = 5
 FADE_OUT_MS = 10
 STING_MAX_MS = 15_000
 STING_FADE_OUT_MS = 500
+
+
+_NO_SAMPLES = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -145,20 +149,26 @@ class Stitcher:
             self._error = exc
 
     def _feed(self) -> None:
-        self._pieces: list[tuple[int, np.ndarray, float]] = []  # (start, samples, gain dB) in time order
+        # (start, clip path or the sting, limiter raise dB, gain dB) in time order: enough to mix again
+        # (clips are prepared again from the cache) without keeping an hour of samples (~300 MB)
+        self._pieces: list[tuple[int, Union[Path, _Voiced], float, float]] = []
         self._voiced: list[_Voiced] = []
+        uses = collections.Counter(self._paths)
         for path in self._paths:
             voiced = self._preparer.wait(path)
+            uses[path] -= 1
+            if not uses[path]:  # an hour of prepared clips is ~300 MB: let each go after its last use
+                self._preparer.release(path)
             placed = self._placer.place(len(voiced.samples))
-            self._voiced.append(voiced)
+            self._voiced.append(replace(voiced, samples=_NO_SAMPLES, step_sums=_NO_SAMPLES))  # the cue times
             for kind, start in placed:
                 piece = self._sting if kind == "sting" else voiced
                 assert piece is not None
-                self._send(start, piece)
+                self._send(start, piece, piece if kind == "sting" else path)
         closing, self._timeline = self._placer.finish()
         for _, start in closing:
             assert self._sting is not None
-            self._send(start, self._sting)
+            self._send(start, self._sting, self._sting)
         self._pad_to(self._timeline.length)
 
     def _set_aim(self) -> None:
@@ -166,7 +176,7 @@ class Stitcher:
         self._aim = self._target - self._calibration.result()  # what the limited signal should measure
         self._rider = LoudnessRider(self._aim, CLIP_LUFS, self._rate)
 
-    def _send(self, start: int, piece: _Voiced) -> None:
+    def _send(self, start: int, piece: _Voiced, source: Union[Path, _Voiced]) -> None:
         """Gain a piece (raised by what the limiter will take from it), keep it, and stream it after the silence."""
         if self._rider is None:
             self._set_aim()
@@ -181,7 +191,7 @@ class Stitcher:
             extra = min(limiter_loss_db(windows, gain_db + extra, self._ceiling_db), MAX_LIMITER_RAISE_DB)
         samples = piece.samples * np.float32(10 ** (extra / 20)) if extra else piece.samples
         self._rider.add(start, piece.step_sums, gain_db)
-        self._pieces.append((start, samples, gain_db))
+        self._pieces.append((start, source, extra, gain_db))
         self._pad_to(start)
         self._encoder.write(samples * np.float32(10 ** (gain_db / 20)))
         self._written = start + len(samples)
@@ -228,7 +238,12 @@ class Stitcher:
     def _encode_again(self, reached: float) -> None:
         """Correct the gain (secant steps on the measured loudness) and encode the kept mix again."""
         mix = np.zeros(self._timeline.length, dtype=np.float32)
-        for start, samples, gain_db in self._pieces:
+        for start, source, extra, gain_db in self._pieces:
+            samples = (source if isinstance(source, _Voiced) else _prepare_clip(source, self._rate)).samples
+            if start + len(samples) > len(mix):  # another build replaced the clip in the cache meanwhile
+                raise AudioError(f"clip {source} changed in the cache during the build; build again", self._label)
+            if extra:
+                samples = samples * np.float32(10 ** (extra / 20))
             mix[start:start + len(samples)] = samples * np.float32(10 ** (gain_db / 20))
         self._pieces = []  # the mix holds it all now; long episodes need the memory
         slope, previous, gain_db = LIMITER_SLOPE_GUESS, (0.0, reached), 0.0
@@ -316,12 +331,13 @@ class ClipPreparer:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1))
         self._futures: dict[Path, concurrent.futures.Future] = {}
         self._submitted = threading.Condition()
+        self._released: set[Path] = set()
         self._cancelled = False
 
     def submit(self, path: Path) -> None:
         """Start preparing the clip at ``path`` (once per path); call when its file is complete."""
         with self._submitted:
-            if path not in self._futures:
+            if path not in self._futures and path not in self._released:
                 self._futures[path] = self._pool.submit(_prepare_clip, path, self.rate)
                 self._submitted.notify_all()
 
@@ -334,6 +350,12 @@ class ClipPreparer:
                 raise Cancelled(path)
             future = self._futures[path]
         return future.result()
+
+    def release(self, path: Path) -> None:
+        """Forget the prepared clip at ``path`` (no longer needed; a later :meth:`submit` of it is ignored)."""
+        with self._submitted:
+            self._futures.pop(path, None)
+            self._released.add(path)
 
     def cancel(self) -> None:
         """Wake every :meth:`wait` with :class:`Cancelled` (the build stopped)."""

@@ -31,6 +31,7 @@ import wave
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
+from audiocast.cliphash import intact, seal
 from audiocast.engines import check_wav, get_engine
 from audiocast.engines.base import snippet
 from audiocast.errors import AudioError, EngineError
@@ -87,7 +88,7 @@ def synthesize(
     planned = _plan(lines, lexicon, cache_dir)
     tasks: dict[str, tuple[str, VoiceProfile, Path]] = {}  # key -> (spoken, profile, path): misses
     for key, spoken, profile, path in planned:
-        if key not in tasks and _cached_duration(path) is None:
+        if key not in tasks and (_cached_duration(path) is None or not intact(path)):
             tasks[key] = (spoken, profile, path)
     _check_engines({p.engine for _, p, _ in tasks.values()})
     if on_ready:
@@ -255,6 +256,7 @@ def _render(task: tuple[str, VoiceProfile, Path]) -> int:
                     f"(profile {profile.name!r}) on {snippet(spoken)}"
                 )
             return_ms = facts.duration_ms if facts is not None else _cached_duration(tmp) or 0
+    seal(path)
     return return_ms
 
 

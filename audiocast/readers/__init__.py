@@ -52,6 +52,8 @@ def read_article(path: Path) -> Article:
         raise ReadError("no such file", path)
     if path.is_dir():
         raise ReadError("is a folder, not an article file", path)
+    if not path.is_file():  # a FIFO would block the reader forever
+        raise ReadError("not a regular file (a pipe, device or socket)", path)
     return reader(path)
 
 
@@ -85,6 +87,8 @@ def find_articles(sources: Iterable[Path]) -> list[Path]:
                 raise ReadError(f"unsupported file type {source.suffix or '(no extension)'!r}; "
                                 f"supported: {', '.join(SUPPORTED_EXTENSIONS)}", source)
             found.append(source)
+        elif source.exists():
+            raise ReadError("not a regular file (a pipe, device or socket)", source)
         else:
             raise ReadError("no such file or folder", source)
     return list(dict.fromkeys(found))

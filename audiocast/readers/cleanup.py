@@ -16,21 +16,28 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_AUTHOR_CHARS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
 from audiocast.model import Article, Section
 
 # --------------------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # C0/C1 controls that are not whitespace
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space and strip."""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters, strip."""
+    return _WS.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ").replace("\u200b", ""))).strip()
 
 
 def slugify(text: str) -> str:
-    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``, ``"日本" -> "riben"``).
+
+    Non-Latin scripts are transliterated (anyascii), so they do not all become "article".
+    """
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFKC", text))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "article"
 
@@ -267,6 +274,11 @@ def make_article(
     title = collapse(title)
     if not title:
         raise ReadError("no title found", path)
+    for what, value, limit in (("title", title, MAX_TITLE_CHARS), ("author", author, MAX_AUTHOR_CHARS),
+                               ("description", description, MAX_DESCRIPTION_CHARS)):
+        too_long = check_length(what, value, limit)
+        if too_long:
+            raise ReadError(too_long, path)
     clean, author = clean_sections(sections, title=title, author=author,
                                    description=description if drop_standfirst else None)
     if not clean:

@@ -9,11 +9,14 @@ latin-1, ...).  Binary data is refused rather than decoded into noise.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Optional
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_ARTICLE_BYTES
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -30,6 +33,12 @@ _BINARY_BYTES = set(range(0, 8)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 
 def read_bytes(path: Path) -> bytes:
     """The raw bytes of ``path``; OS problems become a :class:`ReadError` naming it."""
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # opening a FIFO would wait forever for a writer
+            raise ReadError("is a folder, not an article file" if stat.S_ISDIR(info.st_mode)
+                            else "not a regular file (a pipe, device or socket)", path)
+        if info.st_size > MAX_ARTICLE_BYTES:
+            raise ReadError(f"file is {info.st_size / 2**20:.0f} MB (limit {MAX_ARTICLE_BYTES // 2**20} MB)", path)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file", path) from None
@@ -55,6 +64,12 @@ def decode(data: bytes, path: Path, declared: Optional[str] = None) -> str:
                 return _normalise(data.decode(encoding))
             except UnicodeDecodeError:
                 raise ReadError(f"not a text file (invalid {encoding.upper()} after its byte-order mark)", path) from None
+    encoding = _utf16_without_bom(data)
+    if encoding:
+        try:
+            return _normalise(data.decode(encoding))
+        except UnicodeDecodeError:
+            pass
     if _looks_binary(data):
         raise ReadError("not a text file (binary data)", path)
     try:
@@ -91,6 +106,18 @@ def declared_html_charset(data: bytes) -> Optional[str]:
     """The charset an HTML page declares in a ``<meta>`` tag near its start, if any."""
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _utf16_without_bom(data: bytes) -> Optional[str]:
+    """"utf-16-le"/"utf-16-be" for Latin-script UTF-16 saved without a byte-order mark (every other byte NUL)."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) >= 0.6 * len(high) and low.count(0) == 0:
+            return encoding
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_JSON_DEPTH, json_depth
 from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import collapse, make_article, parse_date
@@ -36,6 +37,9 @@ def read_html(path: Path) -> Article:
         tree = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
     except (etree.ParserError, ValueError):
         raise ReadError("not an HTML page (cannot be parsed)", path) from None
+    if _depth(tree) >= MAX_HTML_DEPTH:  # libxml2 stops nesting there and drops what lies deeper
+        raise ReadError(f"the page nests elements {MAX_HTML_DEPTH} or more levels deep; text below that is lost "
+                        "to the HTML parser", path)
     # React pages put <!-- --> between text runs; trafilatura would drop the text after them.
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
@@ -66,6 +70,16 @@ def read_html(path: Path) -> Article:
 
 
 MIN_ARTICLE_WORDS = 12
+MAX_HTML_DEPTH = 256  # libxml2's nesting limit
+
+
+def _depth(tree: Any) -> int:
+    """How deep elements nest (in one pass)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _extract(tree: Any) -> Any:
@@ -171,14 +185,17 @@ _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Posting|Report)$")
 
 
 def _json_ld_article(tree: Any) -> dict[str, Any]:
-    """The first schema.org Article-like object in the page's JSON-LD, or {}."""
+    """The first schema.org Article-like object in the page's JSON-LD, or {}; too deeply nested JSON-LD is removed."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
         raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
         raw = re.sub(r"^<!--|-->$", "", raw).strip()
+        if json_depth(raw) > MAX_JSON_DEPTH:  # would overflow the JSON parsers (ours and the extractor's)
+            script.getparent().remove(script)
+            continue
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         for obj in _walk(data):
             types = obj.get("@type")

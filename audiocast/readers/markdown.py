@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from audiocast.errors import ReadError
+from audiocast.limits import MAX_FRONT_MATTER_BYTES, MAX_YAML_ALIASES
 from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import collapse, make_article, parse_date
@@ -112,15 +113,32 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER_BYTES:
+        raise ReadError(f"front matter is longer than {MAX_FRONT_MATTER_BYTES:,} characters", path)
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_BoundedLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise ReadError(f"invalid YAML front matter{where}: {getattr(exc, 'problem', None) or exc}", path) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. "date: 2024-13-45"
+        raise ReadError(f"invalid value in YAML front matter: {exc}", path) from None
     if not isinstance(meta, dict):
         raise ReadError("front matter is not a YAML mapping of keys to values", path)
     return {str(k).lower(): v for k, v in meta.items()}, text[match.end():]
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """yaml.safe_load's loader, refusing more than MAX_YAML_ALIASES aliases (a 600-byte alias bomb is 2.8 GB)."""
+
+    aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} aliases (*name)")
+        return super().compose_node(parent, index)
 
 
 def render_inline(token: Token) -> str:

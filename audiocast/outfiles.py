@@ -1,0 +1,80 @@
+"""Which files in ``out/`` belong to which episode, so that a build can switch them safely.
+
+An episode's files (MP3, transcripts, chapters) are named after its slug.  A rebuild
+that changes the audio never overwrites a file the feed points to: it writes the new
+version beside the old one (``<slug>.mp3`` and ``<slug>.<8 hex>.mp3`` take turns), then
+episodes.json and feed.xml are switched (each atomically), and only then are the old
+files removed.  Killed at any moment, the feed and the state each describe files that
+exist with the length and duration they state; the next build removes what was left.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from audiocast.model import Episode
+
+# what an episode's own files are called: <slug>[.<8 hex>].<kind>
+_KINDS = r"(?:mp3|vtt|srt|transcript\.json|chapters\.json)"
+# a temp file of fsutil.atomic_path / tempfile.mkstemp: ".<target>.<8 random chars><suffix>"
+_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.[A-Za-z0-9]+$")
+
+
+def episode_stem(slug: str, digest: str, previous: Optional[Episode]) -> str:
+    """The file stem for a new version of ``slug``'s episode: never the name the feed points to now."""
+    if previous is not None and previous.mp3_name == f"{slug}.mp3":
+        return f"{slug}.{digest[:8]}"
+    return slug
+
+
+def episode_files(episode: Episode) -> set[str]:
+    """The names of every file in ``out/`` that ``episode`` refers to."""
+    names = {episode.mp3_name, *(name for name, _ in episode.transcripts)}
+    if episode.chapters_json:
+        names.add(episode.chapters_json)
+    return names
+
+
+def is_temp(name: str) -> bool:
+    """True for a temp file left by an interrupted write."""
+    return bool(_TEMP.match(name))
+
+
+def remove_files(out_dir: Path, names: Iterable[str]) -> None:
+    """Remove ``names`` from ``out_dir`` (missing files are fine)."""
+    for name in names:
+        try:
+            (out_dir / name).unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            pass  # not ours to remove; `audiocast check` reports it
+
+
+def superseded(old: Sequence[Episode], new: Sequence[Episode]) -> set[str]:
+    """Files the ``old`` state referred to that the ``new`` one does not."""
+    kept = set().union(*(episode_files(e) for e in new)) if new else set()
+    return set().union(*(episode_files(e) for e in old)) - kept if old else set()
+
+
+def leftovers(out_dir: Path, episodes: Sequence[Episode], slugs: Iterable[str]) -> list[str]:
+    """Temp files, and versions of ``slugs``' files that no episode refers to (from an interrupted build)."""
+    referenced = set().union(*(episode_files(e) for e in episodes)) if episodes else set()
+    ours = re.compile(rf"^(?:{'|'.join(re.escape(s) for s in sorted(set(slugs)))})(?:\.[0-9a-f]{{8}})?\.{_KINDS}$") \
+        if slugs else None
+    found = []
+    for folder in (out_dir, out_dir / ".audiocast"):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for path in entries:
+            name = path.name
+            if not path.is_file() or path.is_symlink():
+                continue
+            if is_temp(name) or (folder == out_dir and ours is not None and ours.match(name)
+                                 and name not in referenced):
+                found.append(str(path.relative_to(out_dir)))
+    return sorted(found)
