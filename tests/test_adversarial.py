@@ -317,7 +317,7 @@ def test_killed_at_ten_moments_of_rebuilds_the_feed_always_matches_the_files(tmp
     referenced = {n for ep in state(out).values() for n in [ep["mp3_name"], ep["chapters_json"]]
                   + [t[0] for t in ep["transcripts"]]}
     files = {p.name for p in out.iterdir() if p.is_file()}
-    assert files - referenced == {"feed.xml", "episodes.json", "cover.jpg"}, files - referenced
+    assert files - referenced == {"feed.xml", "episodes.json", "cover.jpg", "index.html"}, files - referenced
     assert not [p for p in (out / ".audiocast").iterdir() if p.name.startswith(".")]
 
 
@@ -341,7 +341,7 @@ def assert_no_leftovers(out: Path) -> None:
     if (out / "episodes.json").exists():
         referenced = {n for ep in state(out).values() for n in [ep["mp3_name"], ep["chapters_json"]]
                       + [t[0] for t in ep["transcripts"]]}
-        assert files - referenced <= {"feed.xml", "episodes.json", "cover.jpg"}, files - referenced
+        assert files - referenced <= {"feed.xml", "episodes.json", "cover.jpg", "index.html"}, files - referenced
 
 
 def test_a_full_disk_is_one_line_and_the_published_feed_survives(tmp_path, fake_voices, small_disk):
@@ -518,6 +518,6 @@ def test_an_unknown_cast_names_where_it_was_asked_for(tmp_path, fake_voices):
     config = write(tmp_path / "audiocast.toml", '[audio]\ncast = "nosuch"\n')
     proc = run_cli("build", str(src), "-o", str(tmp_path / "out"), "--config", str(config), check=False)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert proc.stderr.startswith(f"Error: {config}: audio.cast: unknown cast 'nosuch' (known: default, natural")
+    assert proc.stderr.startswith(f"Error: {config}: audio.cast: unknown cast 'nosuch' (known: default, espeak, natural")
     proc = build(src, tmp_path / "out", fake_voices, "--cast", "other")
     assert proc.stderr.startswith("Error: --cast: unknown cast 'other' (known: fake")
