@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
+from audiocast.coref import is_story, salient
 from audiocast.entities import Entities
+from audiocast.names import first_name_gender
 from audiocast.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
 from audiocast.speakers import (Attribution, attribution_after, attribution_before, describe,
@@ -98,7 +100,10 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     # "she said to Mrs. Walker", "he told Randolph": the one spoken to is not the speaker
     to = _ADDRESSEE_RE.match(ents.text, at)
     exclude = frozenset({ents.canonical(to.group(1), at)}) if to else frozenset()
-    name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
+    if ents.story:
+        name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
+    else:
+        name = salient(ents, at, att.pronoun, speakers, exclude=exclude)
     if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in (att.pronoun, "unknown"):
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
@@ -146,6 +151,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     paras = split_paragraphs(text)
     direct = _direct_pieces(text, paras)
     ents = Entities(_blank_quotes(text, direct))
+    ents.story = is_story(text, paras)
     found = [_Found(pc) for pc in direct]
     by_para: dict[int, list[_Found]] = {}
     for f in found:
@@ -199,10 +205,12 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     next((g for g in group[k + 1:] if g.speaker), None)
                 if donor:
                     f.speaker, f.how = donor.speaker, donor.how
-        if any(f.speaker is None for f in group):
+        # "he said" with no fitting "he" in sight stays unattributed rather than take a guess's name
+        open_ = [f for f in group if f.speaker is None and not (
+            f.attribution is not None and f.attribution.pronoun in ("male", "female") and not ents.story)]
+        if open_:
             guess, how = _unattributed(text, paras, p, group[0].piece, last_speakers, ents, dialogue, seen)
-            for f in group:
-                if f.speaker is None:
+            for f in open_:
                     f.speaker, f.how = guess, how
         for f in group:
             label = _LABEL_RE.match(text, f.piece.start, f.piece.end)
@@ -403,17 +411,3 @@ def _speakers(doc: str, segments: list[Segment], quotes: list[QuoteSpan]) -> tup
             g = first_name_gender(name)
         result.append(Speaker(name, g))
     return tuple(result)
-
-
-@functools.lru_cache(maxsize=1)
-def _first_names() -> dict[str, str]:
-    table = (Path(__file__).parent / "data" / "first-names.tsv").read_text(encoding="utf-8")
-    return dict(line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
-
-
-def first_name_gender(name: str) -> Gender:
-    """"male"/"female" when the name's first word is a first name that is clearly one sex in US birth records."""
-    words = name.split()
-    if len(words) < 2:  # a single word is as likely a surname or an organisation ("Haigh", "Reuters")
-        return "unknown"
-    return _first_names().get(words[0].lower().strip(".,"), "unknown")  # type: ignore[return-value]

@@ -408,3 +408,35 @@ def test_speaker_gender_falls_back_on_a_clearly_gendered_first_name():
     article = Article(source=Path("x.txt"), slug="x", title="T", author=None, sections=(Section(None, (text,)),))
     genders = {s.name: s.gender for s in segment_article(article).speakers}
     assert genders == {"Graham Broadbent": "male", "Sarah Harvey": "female"}
+
+
+# --------------------------------------------------------------------------- salience (coref.py)
+def test_he_said_goes_to_the_quoted_source_not_a_bystander():
+    got = quotes('"We need the money," said Tom Reed, the mayor.',
+                 "The plan was first proposed by Gary Hunt in a 2012 bill that Paul Stone signed.",
+                 '"It will pay for itself," he said.')
+    assert got == [("Tom Reed", "We need the money,"), ("Tom Reed", "It will pay for itself,")]
+
+
+def test_pronoun_never_goes_to_a_state_or_a_group():
+    got = quotes("Michigan was only doing what other states do, the court heard.",
+                 '"The law is clear," he wrote.')
+    assert got == [("Unattributed", "The law is clear,")]
+    got = quotes("Democrats in the Senate objected.", '"We will fight this," he said.')
+    assert got == [("Unattributed", "We will fight this,")]
+
+
+def test_first_name_decides_gender_for_a_pronoun():
+    got = quotes("Helen Park met Robert Lane on Monday.", '"It was a good talk," she said.')
+    assert got == [("Helen Park", "It was a good talk,")]
+    got = quotes("Helen Park met Robert Lane on Monday.", '"It was a good talk," he said.')
+    assert got == [("Robert Lane", "It was a good talk,")]
+
+
+def test_a_long_dialogue_follows_recency_a_report_follows_sources():
+    from audiocast.coref import is_story
+    from audiocast.quotes import split_paragraphs
+    report = "\n\n".join(['"Yes," said Ann Lee.', "Bob Hart watched."] * 5)
+    story = "\n\n".join(['"Yes," said Ann Lee.', '"No," said Bob Hart.'] * 40)
+    assert not is_story(report, split_paragraphs(report))
+    assert is_story(story, split_paragraphs(story))

@@ -1,0 +1,63 @@
+"""What a capitalised name is likely to be: a person (and of which sex), a place or a group.
+
+Used by :mod:`audiocast.entities` and :mod:`audiocast.coref` so that "he said" is never
+given to "Michigan", "Democrats" or "the Senate", and "Hillary Clinton" is a "she" even
+when the article never says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from audiocast.model import Gender
+
+# US states and their news abbreviations ("Lee County, Fla."): the usual non-person subjects of US news
+STATES = set("""alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont
+virginia washington wisconsin wyoming ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass
+mich minn miss mo mont neb nev okla ore pa tenn tex vt va wash wis wyo n.c s.c n.d s.d n.h n.j n.m n.y w.va
+r.i d.c""".split())
+# head words of institutions, places and groups ("the Security Council", "Good Morning America")
+GROUP_WORDS = set("""senate house congress council committee party department court administration agency
+campaign church university college school association institute foundation network news times post journal
+magazine press nation america states county city state government ministry office commission board bureau
+union league club group company corporation inc corp co llc bank fund center centre hospital police army navy
+force forces guard republic kingdom street avenue road hall square park island islands river valley mountain
+hook bay beach lake coast street media tv radio television show channel times tribune herald gazette review
+report reports unit team""".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    table = (Path(__file__).parent / "data" / "first-names.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+
+
+def first_name_gender(name: str) -> Gender:
+    """"male"/"female" when the name's first word is a first name that is clearly one sex in US birth records."""
+    words = name.split()
+    if len(words) < 2:  # a single word is as likely a surname or an organisation ("Haigh", "Reuters")
+        return "unknown"
+    return _first_names().get(words[0].lower().strip(".,"), "unknown")  # type: ignore[return-value]
+
+
+def is_first_name(word: str) -> bool:
+    return word.lower().strip(".,") in _first_names()
+
+
+def not_a_person(name: str) -> bool:
+    """A name that is a US state, an institution or a plural group ("Democrats", "Muslims"), not one person."""
+    words = re.sub(r"['’]s?$", "", name).replace(".", " ").split()
+    if not words:
+        return True
+    low = [w.lower() for w in words]
+    if " ".join(low) in STATES or name.lower().rstrip(".") in STATES:
+        return True
+    if low[-1] in GROUP_WORDS:  # "the Senate", "Security Council"; but "Helen Park" is a person
+        return not (len(words) > 1 and is_first_name(words[0]))
+    # "Democrats", "Republicans", "Americans", "Muslims": plural demonyms and parties, not a surname
+    return len(words) == 1 and bool(re.fullmatch(r"[A-Z][a-z]+(?:icans|ians|eans|crats|ists|lims)", words[0])) \
+        and not is_first_name(words[0])
