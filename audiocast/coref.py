@@ -23,7 +23,7 @@ from typing import Optional
 
 from audiocast.entities import Entities
 from audiocast.names import not_a_person
-from audiocast.speakers import SPEECH_VERB_RE
+from audiocast.speakers import SPEECH_VERB_RE, clean_name
 
 # score = sum of the weights that apply, minus the distance cost; see the module docstring
 W_SOURCE = 3.0
@@ -59,8 +59,12 @@ def _sources(ents: Entities) -> set[int]:
 
 
 def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: frozenset[str] = frozenset(),
-            limit: Optional[int] = None) -> Optional[str]:
-    """The best-scoring person of ``gender`` ("male"/"female") mentioned before offset ``at``, or None."""
+            limit: Optional[int] = None, role: Optional[re.Pattern] = None) -> Optional[str]:
+    """The best-scoring person of ``gender`` ("male"/"female"/"any") mentioned before offset ``at``, or None.
+
+    ``role`` (for "the senator said"): only mentions with that pattern next to them count
+    ("Sen. Cruz", "Cruz, the Texas senator").
+    """
     text = ents.text
     limit = LIMIT if limit is None else limit
     sources = _sources(ents)
@@ -75,14 +79,18 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         if name in exclude or (i + 1) in ents.places or not ents.is_name(name) or not_a_person(name):
             continue
         g = ents.gender(name)
-        if g not in (gender, "unknown"):
+        if gender != "any" and g not in (gender, "unknown"):
             continue
         idx = i + 1
         passed += 1
         score = W_PER_PARAGRAPH * text.count("\n", m.offset, at) - 0.001 * passed  # ties go to the latest
         score += W_SOURCE * (idx in sources) + W_SPEAKER * (name in speakers)
         score += W_SUBJECT * (idx in ents.subjects) + W_OBLIQUE * (idx in ents.oblique)
-        score += W_UNKNOWN_GENDER * (g == "unknown") + W_SAME_SENTENCE * (m.offset > sentence_start)
+        score += W_UNKNOWN_GENDER * (g == "unknown" and gender != "any") + W_SAME_SENTENCE * (m.offset > sentence_start)
+        if role is not None:
+            # "Sen. Cruz", "Cruz, the Texas senator" (but "a Trump spokesman" is someone else)
+            if not _has_role(text, m.offset, m.offset + len(m.name), role) or not _person_like(ents, name, speakers):
+                continue  # "the senator" is only someone the story has called a senator
         if score > best.get(name, -1e9):
             best[name] = score
     if not best:
@@ -102,3 +110,64 @@ def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
     """
     opening = sum(1 for lo, hi in paras if text[lo:hi].lstrip()[:1] in "\"“")
     return opening >= STORY_DIALOGUE_PARAGRAPHS
+
+
+# "the senator said", "the 45-year-old told reporters": the nouns news uses for a person it has named
+_ROLE_NOUNS = {
+    "senator": r"\bsen(?:ator|\.)", "governor": r"\bgov(?:ernor|\.)", "congressman": r"\brep\.|\bcongressman",
+    "congresswoman": r"\brep\.|\bcongresswoman", "representative": r"\brep\.|\brepresentative",
+    "president": r"\bpresident", "nominee": r"\bnominee|\bcandidate", "candidate": r"\bcandidate|\bnominee",
+    "mayor": r"\bmayor", "judge": r"\bjudge", "spokesman": r"\bspokes", "spokeswoman": r"\bspokes",
+    "spokesperson": r"\bspokes", "official": r"\bofficial", "businessman": r"\bbusiness|\bexecutive|\bmogul",
+    "businesswoman": r"\bbusiness|\bexecutive", "billionaire": r"\bbillionaire|\bbusiness",
+    "tycoon": r"\btycoon|\bbusiness", "mogul": r"\bmogul|\bbusiness", "lawmaker": r"\brep\.|\bsen\.|\blawmaker",
+    "chairman": r"\bchair", "chairwoman": r"\bchair", "director": r"\bdirector", "secretary": r"\bsecretary",
+    "attorney": r"\battorney|\blawyer", "lawyer": r"\blawyer|\battorney", "ambassador": r"\bambassador",
+    "minister": r"\bminister", "actor": r"\bactor", "actress": r"\bactress", "professor": r"\bprofessor|\bprof\.",
+    "economist": r"\beconomist", "activist": r"\bactivist", "aide": r"\baide", "adviser": r"\badvis",
+    "advisor": r"\badvis", "strategist": r"\bstrategist", "pollster": r"\bpollster",
+    "democrat": r"\bdemocrat|\(d-", "republican": r"\brepublican|\(r-", "front-runner": r"\bfront-?runner",
+    "frontrunner": r"\bfront-?runner", "leader": r"\bleader", "moderator": r"\bmoderator", "host": r"\bhost",
+    "anchor": r"\banchor", "author": r"\bauthor|\bwriter", "veteran": r"\bveteran", "officer": r"\bofficer",
+}
+_MALE_ROLES = {"congressman", "spokesman", "businessman", "chairman", "actor", "man"}
+_FEMALE_ROLES = {"congresswoman", "spokeswoman", "businesswoman", "chairwoman", "actress", "woman"}
+_AGE = re.compile(r"^\S*\s*,\s*\d{1,3}\s*,|\b\d{1,3}-year-old\b")
+
+
+def nominal(ents: Entities, phrase: str, at: int, speakers: set[str]) -> Optional[str]:
+    """The person a definite description stands for ("the senator", "the 45-year-old"), or None.
+
+    Only "the" + a person noun counts: "a spokesman" is someone new, and "the company" /
+    "the campaign" are not people (they keep their own voice as written).
+    """
+    words = phrase.lower().split()
+    if len(words) < 2 or words[0] != "the":
+        return None
+    head = words[-1]
+    if re.fullmatch(r"\d{1,3}-year-old", head):
+        role = _AGE
+    elif head in _ROLE_NOUNS:
+        role = re.compile(_ROLE_NOUNS[head], re.I)
+    else:
+        return None
+    gender = "male" if head in _MALE_ROLES else "female" if head in _FEMALE_ROLES else "any"
+    found = salient(ents, at, gender, speakers, role=role)
+    return (clean_name(found) or found) if found else None  # "Texas Sen. Ted Cruz" -> "Ted Cruz"
+
+
+def _has_role(text: str, start: int, end: int, role: re.Pattern) -> bool:
+    """Whether the mention ``text[start:end]`` carries the role: "Texas Sen. Ted Cruz", "Cruz, the Texas senator,"."""
+    before = text[max(0, start - 40):end]  # the mention itself may hold the title: "Texas Sen. Ted Cruz"
+    for m in role.finditer(before):
+        if re.fullmatch(r"[\w.]*(?:\s+[A-Z][\w.'’-]*)*\s*", before[m.end():]):
+            return True
+    if re.match(r"\s*[,(]", text[end:end + 3]):
+        clause = re.split(r"[,;)]|\.\s", text[end:end + 100].lstrip(" ,("), maxsplit=1)[0]
+        return bool(role.search(clause))
+    return False
+
+
+def _person_like(ents: Entities, name: str, speakers: set[str]) -> bool:
+    """A full name, a titled name or someone already quoted: not "Libya" or "Web"."""
+    return " " in name or name in speakers or ents.gender(name) != "unknown"

@@ -58,6 +58,8 @@ def not_a_person(name: str) -> bool:
         return True
     if low[-1] in GROUP_WORDS:  # "the Senate", "Security Council"; but "Helen Park" is a person
         return not (len(words) > 1 and is_first_name(words[0]))
-    # "Democrats", "Republicans", "Americans", "Muslims": plural demonyms and parties, not a surname
-    return len(words) == 1 and bool(re.fullmatch(r"[A-Z][a-z]+(?:icans|ians|eans|crats|ists|lims)", words[0])) \
-        and not is_first_name(words[0])
+    if len(words) != 1 or is_first_name(words[0]):
+        return False
+    # "Democrats", "Republican", "Mexican", "Muslims": demonyms and parties; "GOP", "ISIS"; "(I-Vt.)"
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:icans?|ians?|eans?|crats?|ists?|lims?)|[A-Z]{2,5}|[DRI]-[A-Z][a-z]*",
+                             words[0]))

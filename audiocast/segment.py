@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
-from audiocast.coref import is_story, salient
+from audiocast.coref import is_story, nominal, salient
 from audiocast.entities import Entities
 from audiocast.names import first_name_gender
 from audiocast.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
@@ -94,7 +94,10 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     if att.pronoun is None:
         if att.name[0].isupper():
             return ents.canonical(att.name, at) if ents.is_name(att.name) else None
-        return _described(ents, att.name, at, dialogue, speakers) or att.name
+        found = _described(ents, att.name, at, dialogue, speakers)
+        if found is None and not ents.story:
+            found = nominal(ents, att.name, at, speakers)
+        return found or att.name
     if att.pronoun not in ("male", "female"):
         return None
     # "she said to Mrs. Walker", "he told Randolph": the one spoken to is not the speaker

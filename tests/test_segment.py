@@ -440,3 +440,17 @@ def test_a_long_dialogue_follows_recency_a_report_follows_sources():
     story = "\n\n".join(['"Yes," said Ann Lee.', '"No," said Bob Hart.'] * 40)
     assert not is_story(report, split_paragraphs(report))
     assert is_story(story, split_paragraphs(story))
+
+
+def test_the_senator_said_goes_to_the_person_called_senator():
+    got = quotes("Texas Sen. Ted Cruz spoke after Mary Hill, a local teacher, asked about taxes.",
+                 '"We will cut them," the senator said.')
+    assert got == [("Ted Cruz", "We will cut them,")]
+    got = quotes("Ted Cruz, the Texas senator, met Mary Hill.", '"We will cut them," the senator said.')
+    assert got == [("Ted Cruz", "We will cut them,")]
+
+
+def test_descriptions_without_a_named_match_keep_their_own_label():
+    # nobody was called a senator, and a company is not a person: no name is guessed
+    assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("the senator", "No,")]
+    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("the company", "We disagree,")]
