@@ -19,7 +19,9 @@ idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachuset
 mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont
 virginia washington wisconsin wyoming ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass
 mich minn miss mo mont neb nev okla ore pa tenn tex vt va wash wis wyo n.c s.c n.d s.d n.h n.j n.m n.y w.va
-r.i d.c""".split())
+r.i d.c""".split()) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "south carolina",
+                        "north dakota", "south dakota", "west virginia", "rhode island", "district of columbia",
+                        "puerto rico", "nova scotia"}
 # head words of institutions, places and groups ("the Security Council", "Good Morning America")
 GROUP_WORDS = set("""senate house congress council committee party department court administration agency
 campaign church university college school association institute foundation network news times post journal
@@ -54,12 +56,15 @@ def not_a_person(name: str) -> bool:
     if not words:
         return True
     low = [w.lower() for w in words]
-    if " ".join(low) in STATES or name.lower().rstrip(".") in STATES:
-        return True
+    if " ".join(low) in STATES or name.lower().rstrip(".") in STATES or (
+            len(words) > 1 and low[-1] in STATES | {"u.n", "un", "eu", "nato"} and not is_first_name(words[0])):
+        return True  # "Independent Vermont", "U.N."
     if low[-1] in GROUP_WORDS:  # "the Senate", "Security Council"; but "Helen Park" is a person
         return not (len(words) > 1 and is_first_name(words[0]))
-    if len(words) != 1 or is_first_name(words[0]):
+    if is_first_name(words[0]):
         return False
+    if len(words) > 1:  # "African Americans", "Chicago Sun-Times"
+        return bool(re.search(r"(?:icans?|eans?|ians|times)$", low[-1]))
     # "Democrats", "Republican", "Mexican", "Muslims": demonyms and parties; "GOP", "ISIS"; "(I-Vt.)"
-    return bool(re.fullmatch(r"[A-Z][a-z]+(?:icans?|ians?|eans?|crats?|ists?|lims?)|[A-Z]{2,5}|[DRI]-[A-Z][a-z]*",
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:icans?|ians?|eans?|crats?|ists?|lims?|atic|amic|olic)|[A-Z]{2,5}|[DRI]-[A-Z][a-z]*",
                              words[0]))

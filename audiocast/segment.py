@@ -107,7 +107,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
         name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
     else:
         name = salient(ents, at, att.pronoun, speakers, exclude=exclude)
-    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in (att.pronoun, "unknown"):
+    fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
+    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
     return name
