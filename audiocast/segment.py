@@ -266,6 +266,8 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
             return who, "guess"
     elif p > 0:
         prev_text = paragraph_intro(text[paras[p - 1][0]:paras[p - 1][1]])
+        if prev_text is not None and prev_text.endswith(".") and prev and prev[0] == p - 1:
+            prev_text = None  # '“Because I had to,” he said.' tags its own quote, not the next paragraph's
         if prev_text is not None:
             att = attribution_before(prev_text)
             if att is not None:

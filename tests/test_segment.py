@@ -454,3 +454,10 @@ def test_descriptions_without_a_named_match_keep_their_own_label():
     # nobody was called a senator, and a company is not a person: no name is guessed
     assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("the senator", "No,")]
     assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("the company", "We disagree,")]
+
+
+def test_untagged_turns_alternate_after_pronoun_tagged_ones():
+    got = quotes("Jane Doe, the reporter, sat down with Tom Reed, the mayor, on Monday.",
+                 "“Why did you run?” she asked.", "“Because I had to,” he said.",
+                 "“Was it worth it?”", "“Every minute.”")
+    assert [sp for sp, _ in got] == ["Jane Doe", "Tom Reed", "Jane Doe", "Tom Reed"]
