@@ -36,7 +36,7 @@ system:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
 
 system-test:
-	@sh .ci/apt-install.sh "gpo:gpodder"
+	@sh .ci/apt-install.sh "gpo:gpodder sox:sox"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
