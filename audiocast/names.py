@@ -32,6 +32,10 @@ hook bay beach lake coast street media tv radio television show channel times tr
 report reports unit team""".split())
 
 
+_COLLECTIVE = set("""latino latina latinos latinas hispanic hispanics millennials evangelicals conservatives liberals
+progressives voters supporters protesters officials critics""".split())
+
+
 @functools.lru_cache(maxsize=1)
 def _first_names() -> dict[str, str]:
     table = (Path(__file__).parent / "data" / "first-names.tsv").read_text(encoding="utf-8")
@@ -63,6 +67,8 @@ def not_a_person(name: str) -> bool:
         return not (len(words) > 1 and is_first_name(words[0]))
     if is_first_name(words[0]):
         return False
+    if low[-1] in _COLLECTIVE:
+        return True
     if len(words) > 1:  # "African Americans", "Chicago Sun-Times"
         return bool(re.search(r"(?:icans?|eans?|ians|times)$", low[-1]))
     # "Democrats", "Republican", "Mexican", "Muslims": demonyms and parties; "GOP", "ISIS"; "(I-Vt.)"

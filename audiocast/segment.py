@@ -89,7 +89,7 @@ def _after_text(text: str, pc: Piece, nxt: Optional[Piece], para: tuple[int, int
 
 
 def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple[str, str]],
-             speakers: set[str]) -> Optional[str]:
+             speakers: set[str], last: Optional[str] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
@@ -106,7 +106,7 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     if ents.story:
         name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
     else:
-        name = salient(ents, at, att.pronoun, speakers, exclude=exclude)
+        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last)
     fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
     if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
@@ -197,8 +197,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     # '"A," said the King. "B," he added.': the same speaker goes on
                     f.speaker, f.how = named, "pronoun"
                     continue
+                run = last_speakers[-1][1] if last_speakers and last_speakers[-1][0] >= p - 1 else None
                 f.speaker = _resolve(ents, f.attribution, f.attribution.offset,
-                                     dialogue if starts_para else None, seen)
+                                     dialogue if starts_para else None, seen, run)
                 f.how = "explicit" if pron is None else "pronoun"
                 if pron is None and f.speaker:
                     named = f.speaker

@@ -461,3 +461,9 @@ def test_untagged_turns_alternate_after_pronoun_tagged_ones():
                  "“Why did you run?” she asked.", "“Because I had to,” he said.",
                  "“Was it worth it?”", "“Every minute.”")
     assert [sp for sp, _ in got] == ["Jane Doe", "Tom Reed", "Jane Doe", "Tom Reed"]
+
+
+def test_she_said_goes_to_the_subject_of_the_paragraph_over_an_earlier_source():
+    got = quotes('"We will win this fight," said Carol White, the group\'s president.',
+                 'Anna Price said supporters had been galvanized by the new law. "This is just the beginning," she said.')
+    assert got == [("Carol White", "We will win this fight,"), ("Anna Price", "This is just the beginning,")]
