@@ -22,6 +22,11 @@ mich minn miss mo mont neb nev okla ore pa tenn tex vt va wash wis wyo n.c s.c n
 r.i d.c""".split()) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "south carolina",
                         "north dakota", "south dakota", "west virginia", "rhode island", "district of columbia",
                         "puerto rico", "nova scotia"}
+# countries that US news most often makes the subject of a sentence ("North Korea said", "Russia has")
+COUNTRIES = set("""afghanistan america britain canada china cuba egypt england europe france germany india iran
+iraq israel italy japan jordan korea libya mexico pakistan palestine russia saudi syria turkey ukraine venezuela
+vietnam yemen north korea south korea saudi arabia united states united kingdom""".split()) | {
+    "north korea", "south korea", "saudi arabia", "united states", "united kingdom", "great britain"}
 # head words of institutions, places and groups ("the Security Council", "Good Morning America")
 GROUP_WORDS = set("""senate house congress council committee party department court administration agency
 campaign church university college school association institute foundation network news times post journal
@@ -32,6 +37,7 @@ hook bay beach lake coast street media tv radio television show channel times tr
 report reports unit team""".split())
 
 
+_HEADLINE_WORDS = {"And", "The", "In", "Is", "To", "A", "On", "For", "With", "Isn’t", "Isn't", "Of", "At", "By"}
 _COLLECTIVE = set("""latino latina latinos latinas hispanic hispanics millennials evangelicals conservatives liberals
 progressives voters supporters protesters officials critics""".split())
 
@@ -47,7 +53,12 @@ def first_name_gender(name: str) -> Gender:
     words = name.split()
     if len(words) < 2:  # a single word is as likely a surname or an organisation ("Haigh", "Reuters")
         return "unknown"
-    return _first_names().get(words[0].lower().strip(".,"), "unknown")  # type: ignore[return-value]
+    # the first first name before the surname: "Retired Air Force Gen. Norman Ham", "Ohio Chairman David Pepper"
+    for word in words[:-1]:
+        sex = _first_names().get(word.lower().strip(".,"))
+        if sex:
+            return sex  # type: ignore[return-value]
+    return "unknown"
 
 
 def is_first_name(word: str) -> bool:
@@ -57,10 +68,10 @@ def is_first_name(word: str) -> bool:
 def not_a_person(name: str) -> bool:
     """A name that is a US state, an institution or a plural group ("Democrats", "Muslims"), not one person."""
     words = re.sub(r"['’]s?$", "", name).replace(".", " ").split()
-    if not words:
-        return True
+    if not words or len(words) > 4 and any(w in _HEADLINE_WORDS for w in words[1:]):
+        return True  # "Ben Carson Slams Hillary And The Media": a headline, not a name
     low = [w.lower() for w in words]
-    if " ".join(low) in STATES or name.lower().rstrip(".") in STATES or (
+    if " ".join(low) in STATES | COUNTRIES or name.lower().rstrip(".") in STATES or (
             len(words) > 1 and low[-1] in STATES | {"u.n", "un", "eu", "nato"} and not is_first_name(words[0])):
         return True  # "Independent Vermont", "U.N."
     if low[-1] in GROUP_WORDS:  # "the Senate", "Security Council"; but "Helen Park" is a person

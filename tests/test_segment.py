@@ -467,3 +467,17 @@ def test_she_said_goes_to_the_subject_of_the_paragraph_over_an_earlier_source():
     got = quotes('"We will win this fight," said Carol White, the group\'s president.',
                  'Anna Price said supporters had been galvanized by the new law. "This is just the beginning," she said.')
     assert got == [("Carol White", "We will win this fight,"), ("Anna Price", "This is just the beginning,")]
+
+
+def test_a_quote_opening_its_paragraph_belongs_to_the_subject_just_before():
+    got = quotes('"Cuts hurt us," said Carl Moss, a union leader.',
+                 "Gen. Norman Hale, who retired last year, made it clear he had doubts about the plan under "
+                 "President Tom Reed.",
+                 '"It was demoralizing," he said.')
+    assert got[-1] == ("Norman Hale", "It was demoralizing,")
+
+
+def test_first_name_found_after_a_job_title():
+    from audiocast.names import first_name_gender
+    assert first_name_gender("Ohio Party Chairman David Pepper") == "male"
+    assert first_name_gender("Retired Air Force Gen. Mary Hale") == "female"
