@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from typing import Optional
 
 from audiocast.entities import Entities
@@ -53,30 +54,26 @@ _AFTER_VERB = re.compile(r"(?:\s*,[^,.;\"“”]{0,80},|\s*\([^()]{0,30}\))?\s+(
 _BEFORE = re.compile(r"(?:\b(?:said|says|told|according\s+to|wrote|added|asked)\s+)$")
 
 
-def _sources(ents: Entities) -> set[int]:
-    """Indices of mentions that are the subject of a speech verb ("Cole said", "Cole, 45, told", "said Cole")."""
-    cached = getattr(ents, "_coref_sources", None)
-    if cached is not None:
-        return cached
-    text = ents.text
-    out: set[int] = set()
-    for i, m in enumerate(ents.mentions):
-        end = m.offset + len(m.name)
-        v = _AFTER_VERB.match(text, end, min(len(text), end + 120))
-        if v and SPEECH_VERB_RE.fullmatch(v.group(1).lower()):
-            out.add(i)
-        elif _BEFORE.search(text[max(0, m.offset - 20):m.offset].lower()):
-            out.add(i)
-    ents._coref_sources = out  # type: ignore[attr-defined]
-    return out
+# per-document facts, computed once for each Entities and dropped with it
+_CACHE: "weakref.WeakKeyDictionary[Entities, tuple[set[int], set[str]]]" = weakref.WeakKeyDictionary()
 
 
-def _lower_words(ents: Entities) -> set[str]:
-    cached = getattr(ents, "_coref_lower", None)
-    if cached is None:
-        cached = set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", ents.text))
-        ents._coref_lower = cached  # type: ignore[attr-defined]
-    return cached
+def _facts(ents: Entities) -> tuple[set[int], set[str]]:
+    """(indices of mentions that are the subject of a speech verb, the words the text uses in lower case).
+
+    A source: "Cole said", "Cole, 45, told", "Perdue (R-Ga.) said", "said Cole".
+    """
+    if ents not in _CACHE:
+        text = ents.text
+        sources: set[int] = set()
+        for i, m in enumerate(ents.mentions):
+            end = m.offset + len(m.name)
+            v = _AFTER_VERB.match(text, end, min(len(text), end + 120))
+            if v and SPEECH_VERB_RE.fullmatch(v.group(1).lower()) or \
+                    _BEFORE.search(text[max(0, m.offset - 20):m.offset].lower()):
+                sources.add(i)
+        _CACHE[ents] = (sources, set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", text)))
+    return _CACHE[ents]
 
 
 def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: frozenset[str] = frozenset(),
@@ -90,7 +87,7 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
     """
     text = ents.text
     limit = LIMIT if limit is None else limit
-    sources = _sources(ents)
+    sources, lower_words = _facts(ents)
     i = bisect.bisect_left(ents.offsets, at) - 1
     sentence_start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at))
     # the narration the quote belongs to: its own paragraph, or the one before when the quote opens its paragraph
@@ -105,7 +102,7 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         i -= 1
         if name in exclude or (i + 1) in ents.places or not ents.is_name(name) or not_a_person(name):
             continue
-        if " " not in name and name not in speakers and name.lower() in _lower_words(ents):
+        if " " not in name and name not in speakers and name.lower() in lower_words:
             continue  # "Demonstrators said …": a common noun that opened a sentence
         g = ents.gender(name)
         if gender != "any" and g not in (gender, "unknown"):

@@ -5,8 +5,9 @@ by newlines) and returns the voiced quotes with character offsets and speakers;
 :func:`segment_article` joins an article's paragraphs, runs it and cuts every
 paragraph into narration and quote segments.  The rules live in
 :mod:`audiocast.quotes` (which quoted text is direct speech),
-:mod:`audiocast.speakers` (attribution phrases next to a quote) and
-:mod:`audiocast.entities` (the document's people: full names, genders, pronouns).
+:mod:`audiocast.speakers` (attribution phrases next to a quote),
+:mod:`audiocast.entities` (the document's people: full names, genders, pronouns) and
+:mod:`audiocast.coref` (in a report, which person "he said" / "the senator said" stands for).
 Speaker order of preference: an attribution next to the quote, a pronoun or a
 description ("said her mother") resolved to a person, the same paragraph's
 speaker, the person named by the previous paragraph's lead-in ("Mr. Bennet
