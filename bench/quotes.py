@@ -256,6 +256,32 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
             "nominal": nominal, "nominal_acc": nominal_ok / nominal if nominal else 0.0, "errors": errors}
 
 
+LABELS = Path(__file__).resolve().parent / "pronoun_labels_{split}.tsv"
+
+
+def hand_labelled(data: Path, split: str) -> tuple[float, int] | None:
+    """Accuracy on the hand-labelled "he/she said" quotes of ``split`` (bench/pronoun_labels_<split>.tsv), if any.
+
+    Each line names an article, a gold quote span and the speaker a reader finds in the article; the prediction
+    for the quote overlapping that span most is right when its name shares a token (minus titles) with the label.
+    """
+    path = Path(str(LABELS).format(split=split))
+    if not path.is_file():
+        return None
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    preds: dict[str, list] = {}
+    ok = 0
+    for article, start, end, speaker in rows:
+        if article not in preds:
+            preds[article] = find_quotes((data / "polnear" / split / "text" / f"{article}.txt").read_text("utf-8"))
+        s, e = int(start), int(end)
+        best = max(preds[article], key=lambda q: min(e, q.end) - max(s, q.start), default=None)
+        if best is not None and min(e, best.end) > max(s, best.start):
+            ok += bool(name_tokens(best.speaker or "") & name_tokens(speaker))
+    return ok / len(rows), len(rows)
+
+
 def pdnc(data: Path, show_errors: int) -> dict:
     by_type: Counter = Counter()
     ok_type: Counter = Counter()
@@ -351,6 +377,10 @@ def main() -> None:
             (f"PolNeAR {sp} 'the senator said' sources (loose), strict gold", f"{pn['nominal_acc']:.3f}", "",
              f"n={pn['nominal']}"),
         ]
+        hand = hand_labelled(args.data, sp)
+        if hand:
+            rows.append((f"PolNeAR {sp} pronoun-speaker accuracy, hand-labelled sample (strict)", f"{hand[0]:.3f}", "",
+                         f"n={hand[1]}, bench/pronoun_labels_{sp}.tsv"))
     t2 = time.perf_counter()
     pd = pdnc(args.data, args.errors)
     t3 = time.perf_counter()
