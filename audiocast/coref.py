@@ -50,16 +50,24 @@ W_SAME_SENTENCE = 0.5   # "Sanders said he would ... . “…,” he said" : alr
 LIMIT = 6000            # characters looked back
 
 _MARKS = "\"“”„«»"
-_AFTER_VERB = re.compile(r"(?:\s*,[^,.;\"“”]{0,80},|\s*\([^()]{0,30}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+|have\s+|also\s+)?(\w+)")
+# "Cole said", "Cole, 45, told", "Perdue (R-Ga.) said", "Phillips, who lost her daughter in Aurora, Colorado, said"
+_AFTER_VERB = re.compile(r"(?:\s*,[^.;\"“”]{0,160}?,|\s*\([^()]{0,30}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+|have\s+|also\s+)?"
+                         r"(?:" + SPEECH_VERB_RE.pattern + r")")
 _BEFORE = re.compile(r"(?:\b(?:said|says|told|according\s+to|wrote|added|asked)\s+)$")
 
 
 # per-document facts, computed once for each Entities and dropped with it
-_CACHE: "weakref.WeakKeyDictionary[Entities, tuple[set[int], set[str]]]" = weakref.WeakKeyDictionary()
+_CACHE: "weakref.WeakKeyDictionary[Entities, tuple[set[int], set[int], set[str]]]" = weakref.WeakKeyDictionary()
+# a mention followed by its verb: "King remembered", "Groberg, 33, opened up", "Trump himself was delighted"
+_DOES = re.compile(r"(?:\s*,[^.;\"“”]{0,160}?,)?\s+(?:\w+ly\s+|himself\s+|herself\s+)?"
+                   r"(?:is|was|has|had|says|said|[a-z]{2,}ed|[a-z]{2,}[^s\W]s)\b")
 
 
-def _facts(ents: Entities) -> tuple[set[int], set[str]]:
-    """(indices of mentions that are the subject of a speech verb, the words the text uses in lower case).
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|when|after|before|as|if|because|since|while|until)\s+$", re.I)
+
+
+def _facts(ents: Entities) -> tuple[set[int], set[int], set[str]]:
+    """(mentions that are the subject of a speech verb, mentions followed by their verb, lower-case words).
 
     A source: "Cole said", "Cole, 45, told", "Perdue (R-Ga.) said", "said Cole".
     """
@@ -68,11 +76,13 @@ def _facts(ents: Entities) -> tuple[set[int], set[str]]:
         sources: set[int] = set()
         for i, m in enumerate(ents.mentions):
             end = m.offset + len(m.name)
-            v = _AFTER_VERB.match(text, end, min(len(text), end + 120))
-            if v and SPEECH_VERB_RE.fullmatch(v.group(1).lower()) or \
+            if _AFTER_VERB.match(text, end, min(len(text), end + 200)) or \
                     _BEFORE.search(text[max(0, m.offset - 20):m.offset].lower()):
                 sources.add(i)
-        _CACHE[ents] = (sources, set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", text)))
+        doers = {i for i, m in enumerate(ents.mentions)  # not in a subordinate clause: "a bill that Stone signed"
+                 if _DOES.match(text, m.offset + len(m.name), min(len(text), m.offset + len(m.name) + 200))
+                 and not _SUBORDINATE.search(text[max(0, m.offset - 12):m.offset])}
+        _CACHE[ents] = (sources, doers, set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", text)))
     return _CACHE[ents]
 
 
@@ -87,12 +97,14 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
     """
     text = ents.text
     limit = LIMIT if limit is None else limit
-    sources, lower_words = _facts(ents)
+    sources, doers, lower_words = _facts(ents)
     i = bisect.bisect_left(ents.offsets, at) - 1
     sentence_start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at))
     # the narration the quote belongs to: its own paragraph, or the one before when the quote opens its paragraph
+    # ... or its own paragraph's narration names nobody ("Now, she said, …")
     here = text.rfind("\n", 0, at) + 1
-    if HERE_PREVIOUS and text[here:here + 1] in _MARKS and here > 0:
+    if HERE_PREVIOUS and here > 0 and (text[here:here + 1] in _MARKS or bisect.bisect_left(ents.offsets, here)
+                                       == bisect.bisect_left(ents.offsets, at)):
         here = text.rfind("\n", 0, len(text[:here].rstrip())) + 1
     best: dict[str, float] = {}
     passed = 0
@@ -112,7 +124,8 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         score = W_PER_PARAGRAPH * text.count("\n", m.offset, at) - 0.001 * passed  # ties go to the latest
         score += W_SOURCE * (idx in sources) + W_SPEAKER * (name in speakers) + W_LAST * (name == last)
         score += W_SUBJECT * (idx in ents.subjects) + W_OBLIQUE * (idx in ents.oblique)
-        if g == gender and idx in ents.subjects and idx not in ents.oblique and m.offset >= here \
+        if g == gender and (idx in ents.subjects or idx in sources or idx in doers) and idx not in ents.oblique \
+                and m.offset >= here \
                 and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)):
             score += W_HERE  # the subject of this paragraph's narration, of the right gender
         score += W_UNKNOWN_GENDER * (g == "unknown" and gender != "any") + W_SAME_SENTENCE * (m.offset > sentence_start)

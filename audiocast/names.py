@@ -37,6 +37,7 @@ hook bay beach lake coast street media tv radio television show channel times tr
 report reports unit team""".split())
 
 
+_PLACE_INSIDE = {"county", "city", "state", "party", "committee", "department", "university", "council", "house"}
 _HEADLINE_WORDS = {"And", "The", "In", "Is", "To", "A", "On", "For", "With", "Isn’t", "Isn't", "Of", "At", "By"}
 _COLLECTIVE = set("""latino latina latinos latinas hispanic hispanics millennials evangelicals conservatives liberals
 progressives voters supporters protesters officials critics""".split())
@@ -67,6 +68,8 @@ def is_first_name(word: str) -> bool:
 
 def not_a_person(name: str) -> bool:
     """A name that is a US state, an institution or a plural group ("Democrats", "Muslims"), not one person."""
+    if re.fullmatch(r"(?:[A-Z]\.){1,3}[A-Z]\.?", name):
+        return True  # "U.N.", "U.S."
     words = re.sub(r"['’]s?$", "", name).replace(".", " ").split()
     if not words or len(words) > 4 and any(w in _HEADLINE_WORDS for w in words[1:]):
         return True  # "Ben Carson Slams Hillary And The Media": a headline, not a name
@@ -74,6 +77,8 @@ def not_a_person(name: str) -> bool:
     if " ".join(low) in STATES | COUNTRIES or name.lower().rstrip(".") in STATES or (
             len(words) > 1 and low[-1] in STATES | {"u.n", "un", "eu", "nato"} and not is_first_name(words[0])):
         return True  # "Independent Vermont", "U.N."
+    if any(w in _PLACE_INSIDE for w in low[1:-1]):
+        return True  # "Kent County Republican", "New York City Council"
     if low[-1] in GROUP_WORDS:  # "the Senate", "Security Council"; but "Helen Park" is a person
         return not (len(words) > 1 and is_first_name(words[0]))
     if is_first_name(words[0]):

@@ -481,3 +481,11 @@ def test_first_name_found_after_a_job_title():
     from audiocast.names import first_name_gender
     assert first_name_gender("Ohio Party Chairman David Pepper") == "male"
     assert first_name_gender("Retired Air Force Gen. Mary Hale") == "female"
+
+
+def test_the_subject_named_before_its_verb_after_a_job_title_speaks():
+    got = quotes('"We will win," said Tom Reed.',
+                 "Campaign chairman Paul Hart, who joined in May after a long career in Ohio, said the plan was sound. "
+                 '"It works," he said.')
+    assert got[-1] == ("Paul Hart", "It works,")
+    assert quotes("Delegates at the U.N. cheered.", '"We agree," he said.') == [("Unattributed", "We agree,")]
