@@ -489,3 +489,8 @@ def test_the_subject_named_before_its_verb_after_a_job_title_speaks():
                  '"It works," he said.')
     assert got[-1] == ("Paul Hart", "It works,")
     assert quotes("Delegates at the U.N. cheered.", '"We agree," he said.') == [("Unattributed", "We agree,")]
+
+
+def test_a_place_of_unknown_sex_is_never_the_she_who_speaks():
+    got = quotes("Protests went on in Charlotte overnight.", '"Don\'t shoot him," she says.')
+    assert got == [("Unattributed", "Don't shoot him,")]
