@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
+from audiocast.names import first_name_gender, not_a_person
 from audiocast.speakers import (_ABBREV, _NAME_RUN_RE, _PRONOUNS, _STOP, SPEECH_VERB_RE, TITLES, _bare,
                                 sentence_end, title_gender)
 
@@ -78,6 +79,7 @@ class Entities:
 
     def __init__(self, text: str):
         self.text = text
+        self.story = False  # a long dialogue-led text (fiction): "he said" follows recency, see coref.is_story
         self.mentions = find_mentions(text)
         self.offsets = [m.offset for m in self.mentions]
         self.full: dict[str, list[tuple[int, str]]] = defaultdict(list)  # last word -> [(offset, full name)]
@@ -218,6 +220,9 @@ class Entities:
             if total and max(v["male"], v["female"]) >= 0.7 * total:
                 g = "male" if v["male"] > v["female"] else "female"
             words = name.split()
+            first = first_name_gender(name)
+            if first != "unknown" and not (total >= 4 and v[first] < 0.3 * total):
+                g = first  # "Hillary Clinton": the first name outweighs a few stray pronouns of other people
             if g == "unknown" and len(words) == 1:
                 g = self.surname_gender.get(words[0], "unknown")
             self._gender_cache[name] = g
@@ -234,7 +239,7 @@ class Entities:
         fallback = loose = None
         while i >= 0 and self.offsets[i] >= offset - limit:
             name = self.canonical(self.mentions[i].name, self.offsets[i])
-            if name in exclude or i in self.places or not self.is_name(name):
+            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name):
                 i -= 1
                 continue
             g = self.gender(name)

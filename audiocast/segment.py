@@ -5,8 +5,9 @@ by newlines) and returns the voiced quotes with character offsets and speakers;
 :func:`segment_article` joins an article's paragraphs, runs it and cuts every
 paragraph into narration and quote segments.  The rules live in
 :mod:`audiocast.quotes` (which quoted text is direct speech),
-:mod:`audiocast.speakers` (attribution phrases next to a quote) and
-:mod:`audiocast.entities` (the document's people: full names, genders, pronouns).
+:mod:`audiocast.speakers` (attribution phrases next to a quote),
+:mod:`audiocast.entities` (the document's people: full names, genders, pronouns) and
+:mod:`audiocast.coref` (in a report, which person "he said" / "the senator said" stands for).
 Speaker order of preference: an attribution next to the quote, a pronoun or a
 description ("said her mother") resolved to a person, the same paragraph's
 speaker, the person named by the previous paragraph's lead-in ("Mr. Bennet
@@ -24,7 +25,9 @@ from pathlib import Path
 from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
+from audiocast.coref import is_story, nominal, salient
 from audiocast.entities import Entities
+from audiocast.names import first_name_gender
 from audiocast.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
 from audiocast.speakers import (Attribution, attribution_after, attribution_before, describe,
@@ -87,19 +90,26 @@ def _after_text(text: str, pc: Piece, nxt: Optional[Piece], para: tuple[int, int
 
 
 def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple[str, str]],
-             speakers: set[str]) -> Optional[str]:
+             speakers: set[str], last: Optional[str] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
             return ents.canonical(att.name, at) if ents.is_name(att.name) else None
-        return _described(ents, att.name, at, dialogue, speakers) or att.name
+        found = _described(ents, att.name, at, dialogue, speakers)
+        if found is None and not ents.story:
+            found = nominal(ents, att.name, at, speakers)
+        return found or att.name
     if att.pronoun not in ("male", "female"):
         return None
     # "she said to Mrs. Walker", "he told Randolph": the one spoken to is not the speaker
     to = _ADDRESSEE_RE.match(ents.text, at)
     exclude = frozenset({ents.canonical(to.group(1), at)}) if to else frozenset()
-    name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
-    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in (att.pronoun, "unknown"):
+    if ents.story:
+        name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
+    else:
+        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last)
+    fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
+    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
     return name
@@ -146,6 +156,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     paras = split_paragraphs(text)
     direct = _direct_pieces(text, paras)
     ents = Entities(_blank_quotes(text, direct))
+    ents.story = is_story(text, paras)
     found = [_Found(pc) for pc in direct]
     by_para: dict[int, list[_Found]] = {}
     for f in found:
@@ -187,8 +198,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     # '"A," said the King. "B," he added.': the same speaker goes on
                     f.speaker, f.how = named, "pronoun"
                     continue
+                run = last_speakers[-1][1] if last_speakers and last_speakers[-1][0] >= p - 1 else None
                 f.speaker = _resolve(ents, f.attribution, f.attribution.offset,
-                                     dialogue if starts_para else None, seen)
+                                     dialogue if starts_para else None, seen, run)
                 f.how = "explicit" if pron is None else "pronoun"
                 if pron is None and f.speaker:
                     named = f.speaker
@@ -199,10 +211,12 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     next((g for g in group[k + 1:] if g.speaker), None)
                 if donor:
                     f.speaker, f.how = donor.speaker, donor.how
-        if any(f.speaker is None for f in group):
+        # "he said" with no fitting "he" in sight stays unattributed rather than take a guess's name
+        open_ = [f for f in group if f.speaker is None and not (
+            f.attribution is not None and f.attribution.pronoun in ("male", "female") and not ents.story)]
+        if open_:
             guess, how = _unattributed(text, paras, p, group[0].piece, last_speakers, ents, dialogue, seen)
-            for f in group:
-                if f.speaker is None:
+            for f in open_:
                     f.speaker, f.how = guess, how
         for f in group:
             label = _LABEL_RE.match(text, f.piece.start, f.piece.end)
@@ -254,6 +268,8 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
             return who, "guess"
     elif p > 0:
         prev_text = paragraph_intro(text[paras[p - 1][0]:paras[p - 1][1]])
+        if prev_text is not None and prev_text.endswith(".") and prev and prev[0] == p - 1:
+            prev_text = None  # '“Because I had to,” he said.' tags its own quote, not the next paragraph's
         if prev_text is not None:
             att = attribution_before(prev_text)
             if att is not None:
@@ -403,17 +419,3 @@ def _speakers(doc: str, segments: list[Segment], quotes: list[QuoteSpan]) -> tup
             g = first_name_gender(name)
         result.append(Speaker(name, g))
     return tuple(result)
-
-
-@functools.lru_cache(maxsize=1)
-def _first_names() -> dict[str, str]:
-    table = (Path(__file__).parent / "data" / "first-names.tsv").read_text(encoding="utf-8")
-    return dict(line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
-
-
-def first_name_gender(name: str) -> Gender:
-    """"male"/"female" when the name's first word is a first name that is clearly one sex in US birth records."""
-    words = name.split()
-    if len(words) < 2:  # a single word is as likely a surname or an organisation ("Haigh", "Reuters")
-        return "unknown"
-    return _first_names().get(words[0].lower().strip(".,"), "unknown")  # type: ignore[return-value]

@@ -99,6 +99,7 @@ def main(argv: list[str]) -> int:
     titles = sum(1 for r in rows if r[2])
     print(f"{'mean':22} {mean:10.3f} {mean_p:10.3f} {titles:>3}/{len(rows)}   min {min(r[1] for r in rows):.3f}; "
           f"pages >= {TARGET}: {sum(1 for r in rows if r[1] >= TARGET)}/{len(rows)}")
+    print(f"time: reading all {len(rows)} pages {sum(r[5] for r in rows):.2f} s (two trafilatura passes each)")
     return 0 if all(r[1] >= TARGET and r[2] for r in rows) else 2
 
 

@@ -26,10 +26,17 @@ PDNC (three novels): recall of quote spans, and speaker accuracy by quote type
 (Explicit, Anaphoric, Implicit) over the quotes we matched; a speaker is right
 when it equals the gold speaker or one of its aliases.
 
-    .venv/bin/python bench/quotes.py [--data ../shared/evaldata] [--errors N [--gold direct]] [--split S]
+    .venv/bin/python bench/quotes.py [--data ../shared/evaldata] [--errors N [--gold direct]] [--split dev,train]
 
-Targets (issue 3): PolNeAR F1 >= 0.93, named-speaker accuracy >= 0.85;
-PDNC Explicit >= 0.9, Anaphoric >= 0.6.
+Pronoun sources ("he said") have no coreference in PolNeAR, so they are scored loosely: right when the
+predicted name shares a token with an explicit source of a strict/direct gold quote earlier in the article (the
+score the issues quote).  Also printed: the ceiling of that score (the share of pronoun quotes that have such an
+earlier source at all), the same score over the explicit sources of every primary attribution, and a stricter
+proxy (the name is that of the nearest earlier explicit source, which is usually but not always the one meant).
+Definite descriptions ("the senator said") get the same loose score; they also stay in the named-speaker row.
+
+Targets (issue 15, held out): PolNeAR F1 >= 0.93 (direct gold), named-speaker accuracy >= 0.90, pronoun-speaker
+accuracy (loose) >= 0.75; PDNC Explicit >= 0.88, Anaphoric >= 0.65.
 """
 
 from __future__ import annotations
@@ -171,8 +178,18 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
             gold_by_article[r["article"]].extend(((s, e), r) for s, e in pieces)
         else:
             mixed_by_article[r["article"]].extend(map(tuple, r["quoted_segments"]))
+    # every explicit (non-pronoun, capitalised) source of any primary attribution, by article: the names the
+    # article gives as sources, for the "any attribution" pronoun score and the nearest-source proxy
+    named_sources: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r in recs:
+        if r["primary"] and r["source_spans"] and r["source_text"] and not r["source_is_pronoun"] \
+                and r["source_text"].strip()[:1].isupper():
+            named_sources[r["article"]].append((r["source_spans"][0][0], r["source_text"]))
+    for v in named_sources.values():
+        v.sort()
     tp = fp = fn = fp_mixed = 0
     named = named_ok = pron = pron_ok = 0
+    pron_any = pron_near = pron_possible = nominal = nominal_ok = 0
     errors: list[str] = []
     for path in sorted((data / "polnear" / split / "text").glob("*.txt")):
         text = texts[path.stem]
@@ -200,13 +217,25 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
         for i, j in m.items():
             rec = gold[i][1]
             predicted = preds[j].speaker or ""
-            if rec["source_is_pronoun"]:
+            at = rec["source_spans"][0][0] if rec["source_spans"] else None
+            source = (rec["source_text"] or "").strip()
+            nominal_source = not rec["source_is_pronoun"] and re.match(r"(?i:the)\s+[a-z]", source) is not None
+            if (rec["source_is_pronoun"] or nominal_source) and at is not None:
                 # loose score: the name appears as an explicit Source earlier in the article
                 earlier = {r2["source_text"] for (_, r2) in gold
-                           if not r2["source_is_pronoun"] and r2["source_spans"] and rec["source_spans"]
-                           and r2["source_spans"][0][0] < rec["source_spans"][0][0]}
+                           if not r2["source_is_pronoun"] and r2["source_spans"]
+                           and r2["source_spans"][0][0] < at}
+                ok = any(name_tokens(predicted) & name_tokens(src) for src in earlier)
+                if nominal_source:  # also scored as a named source below, as before
+                    nominal += 1
+                    nominal_ok += ok
+            if rec["source_is_pronoun"] and at is not None:
                 pron += 1
-                pron_ok += any(name_tokens(predicted) & name_tokens(src) for src in earlier)
+                pron_ok += ok
+                pron_possible += bool(earlier)
+                before = [src for off, src in named_sources.get(path.stem, []) if off < at]
+                pron_any += any(name_tokens(predicted) & name_tokens(src) for src in before)
+                pron_near += bool(before) and bool(name_tokens(predicted) & name_tokens(before[-1]))
                 continue
             if not rec["source_spans"] or not rec["source_text"]:
                 continue
@@ -222,7 +251,35 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"P": p, "R": r, "F1": f1, "tp": tp, "fp": fp, "fn": fn, "fp_mixed": fp_mixed, "named": named,
             "named_acc": named_ok / named if named else 0.0, "pron": pron,
-            "pron_acc": pron_ok / pron if pron else 0.0, "errors": errors}
+            "pron_acc": pron_ok / pron if pron else 0.0, "pron_any": pron_any / pron if pron else 0.0,
+            "pron_near": pron_near / pron if pron else 0.0, "pron_ceiling": pron_possible / pron if pron else 0.0,
+            "nominal": nominal, "nominal_acc": nominal_ok / nominal if nominal else 0.0, "errors": errors}
+
+
+LABELS = Path(__file__).resolve().parent / "pronoun_labels_{split}.tsv"
+
+
+def hand_labelled(data: Path, split: str) -> tuple[float, int] | None:
+    """Accuracy on the hand-labelled "he/she said" quotes of ``split`` (bench/pronoun_labels_<split>.tsv), if any.
+
+    Each line names an article, a gold quote span and the speaker a reader finds in the article; the prediction
+    for the quote overlapping that span most is right when its name shares a token (minus titles) with the label.
+    """
+    path = Path(str(LABELS).format(split=split))
+    if not path.is_file():
+        return None
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    preds: dict[str, list] = {}
+    ok = 0
+    for article, start, end, speaker in rows:
+        if article not in preds:
+            preds[article] = find_quotes((data / "polnear" / split / "text" / f"{article}.txt").read_text("utf-8"))
+        s, e = int(start), int(end)
+        best = max(preds[article], key=lambda q: min(e, q.end) - max(s, q.start), default=None)
+        if best is not None and min(e, best.end) > max(s, best.start):
+            ok += bool(name_tokens(best.speaker or "") & name_tokens(speaker))
+    return ok / len(rows), len(rows)
 
 
 def pdnc(data: Path, show_errors: int) -> dict:
@@ -274,56 +331,76 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "evaldata")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
-    ap.add_argument("--split", default="dev", help="PolNeAR split folder (dev here; test/train where available)")
+    ap.add_argument("--split", default="dev,train",
+                    help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
     ap.add_argument("--gold", choices=("strict", "direct"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
     args = ap.parse_args()
-    t0 = time.perf_counter()
-    pn = polnear(args.data, args.errors, args.split)
-    pnd = polnear(args.data, args.errors if args.gold == "direct" else 0, args.split, "direct")
-    if args.gold == "direct":
-        pn["errors"] = []
-    else:
-        pnd["errors"] = []
-    t1 = time.perf_counter()
-    pd = pdnc(args.data, args.errors)
+    rows = []
+    times = []
+    all_errors: list[str] = []
+    for sp in args.split.split(","):
+        t0 = time.perf_counter()
+        pn = polnear(args.data, args.errors if args.gold == "strict" else 0, sp)
+        t1 = time.perf_counter()
+        pnd = polnear(args.data, args.errors if args.gold == "direct" else 0, sp, "direct")
+        t2 = time.perf_counter()
+        times.append(f"PolNeAR {sp} strict {t1 - t0:.1f} s, direct {t2 - t1:.1f} s")
+        all_errors += pn["errors"] + pnd["errors"]
+        golds = [  # (scores, name in the first row, name after it, records its diagnostic counts, why they are out)
+            (pn, "strict gold (is_pure_direct_quote)", "strict gold", "non-pure records",
+             "annotated, outside the strict gold"),
+            (pnd, "direct gold (content = quotes + own cue/source)", "direct gold", "partial-quote records",
+             "quotes worked into indirect speech"),
+        ]
+        for r, long_name, name, outside, why in golds:
+            rows += [
+                (f"PolNeAR {sp} quote precision, {long_name}", f"{r['P']:.3f}", "", f"tp={r['tp']} fp={r['fp']}"),
+                (f"PolNeAR {sp} quote recall, {name}", f"{r['R']:.3f}", "", f"fn={r['fn']}"),
+                (f"PolNeAR {sp} quote F1, {name}", f"{r['F1']:.3f}", ">= 0.93", ""),
+                (f"  diagnostic: FPs that are quoted segments of {outside}", f"{r['fp_mixed']:>6}", "", why),
+            ]
+        for r, name in ((pn, "strict"), (pnd, "direct")):
+            rows += [
+                (f"PolNeAR {sp} named-speaker accuracy, {name} gold", f"{r['named_acc']:.3f}", ">= 0.90",
+                 f"n={r['named']}"),
+                (f"PolNeAR {sp} pronoun-speaker accuracy (loose), {name} gold", f"{r['pron_acc']:.3f}", ">= 0.75",
+                 f"n={r['pron']}"),
+            ]
+        rows += [
+            (f"  pronoun: ceiling of the loose score (an earlier gold source exists)", f"{pn['pron_ceiling']:.3f}", "",
+             "strict gold"),
+            (f"  pronoun: loose over every explicit source of any attribution", f"{pn['pron_any']:.3f}", "",
+             "strict gold"),
+            (f"  pronoun, stricter proxy: the nearest earlier explicit source", f"{pn['pron_near']:.3f}", "",
+             "strict gold"),
+            (f"PolNeAR {sp} 'the senator said' sources (loose), strict gold", f"{pn['nominal_acc']:.3f}", "",
+             f"n={pn['nominal']}"),
+        ]
+        hand = hand_labelled(args.data, sp)
+        if hand:
+            rows.append((f"PolNeAR {sp} pronoun-speaker accuracy, hand-labelled sample (strict)", f"{hand[0]:.3f}", "",
+                         f"n={hand[1]}, bench/pronoun_labels_{sp}.tsv"))
     t2 = time.perf_counter()
+    pd = pdnc(args.data, args.errors)
+    t3 = time.perf_counter()
+    times.append(f"PDNC {t3 - t2:.1f} s")
     if args.errors:
         kinds = defaultdict(list)
-        for e in pn["errors"] + pnd["errors"] + pd["errors"]:
+        for e in all_errors + pd["errors"]:
             kinds[e.split()[0] + (e.split()[2] if e.startswith("PDNC") else "")].append(e)
         for lines in kinds.values():
             print("\n".join(lines[:args.errors]), end="\n\n")
-    sp = args.split
-    rows = []
-    golds = [  # (scores, name in the first row, name after it, records its diagnostic counts, why they are out)
-        (pn, "strict gold (is_pure_direct_quote)", "strict gold", "non-pure records",
-         "annotated, outside the strict gold"),
-        (pnd, "direct gold (content = quotes + own cue/source)", "direct gold", "partial-quote records",
-         "quotes worked into indirect speech"),
-    ]
-    for r, long_name, name, outside, why in golds:
-        rows += [
-            (f"PolNeAR {sp} quote precision, {long_name}", f"{r['P']:.3f}", "", f"tp={r['tp']} fp={r['fp']}"),
-            (f"PolNeAR {sp} quote recall, {name}", f"{r['R']:.3f}", "", f"fn={r['fn']}"),
-            (f"PolNeAR {sp} quote F1, {name}", f"{r['F1']:.3f}", ">= 0.93", ""),
-            (f"  diagnostic: FPs that are quoted segments of {outside}", f"{r['fp_mixed']:>6}", "", why),
-        ]
-    rows += [
-        ("PolNeAR named-speaker accuracy, strict gold", f"{pn['named_acc']:.3f}", ">= 0.85", f"n={pn['named']}"),
-        ("PolNeAR named-speaker accuracy, direct gold", f"{pnd['named_acc']:.3f}", ">= 0.85", f"n={pnd['named']}"),
-        ("PolNeAR pronoun-speaker accuracy (loose), strict gold", f"{pn['pron_acc']:.3f}", "", f"n={pn['pron']}"),
-        ("PDNC quote-span recall", f"{pd['recall']:.3f}", "", f"n={pd['total']}"),
-    ]
+    rows.append(("PDNC quote-span recall", f"{pd['recall']:.3f}", "", f"n={pd['total']}"))
     for qtype in ("Explicit", "Anaphoric", "Implicit"):
         acc, n = pd["acc"].get(qtype, (0.0, 0))
-        target = {"Explicit": ">= 0.9", "Anaphoric": ">= 0.6"}.get(qtype, "")
+        target = {"Explicit": ">= 0.88", "Anaphoric": ">= 0.65"}.get(qtype, "")
         rows.append((f"PDNC speaker accuracy: {qtype}", f"{acc:.3f}", target, f"n={n}"))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>6}  {'target':<8} note")
     for name, value, target, note in rows:
         print(f"{name:<{width}}  {value:>6}  {target:<8} {note}")
-    print(f"time: PolNeAR {t1 - t0:.1f} s, PDNC {t2 - t1:.1f} s")
+    print("time: " + "; ".join(times))
     # worst cases a reader can hand us: everything in one paragraph, no sentence ends
     stress = {
         "one paragraph, 4,000 quotes": " ".join(f'"We won {i}," said Bob Hart. "And more." He left.'

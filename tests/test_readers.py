@@ -386,3 +386,52 @@ def test_html_author_from_byline_markup_not_an_account_placeholder(tmp_path):
     assert read_article(page).author == "Jane Roe"
     assert _real_name("Username") is None and _real_name("admin") is None
     assert _real_name("The Associated Press") == "The Associated Press"
+
+
+# --------------------------------------------------------------------------- page junk (issue 15)
+_ARTICLE_PARAS = [
+    "The city council voted on Tuesday to rebuild the harbour wall before the winter storms arrive in force.",
+    "“We cannot wait another winter,” said Ana Ruiz, who chairs the harbour committee and has pushed for years.",
+    "The work will cost four million pounds and will be paid for from the reserve fund, officials said.",
+    "Residents who live near the wall said the flooding last year had damaged dozens of homes and shops.",
+    "Engineers expect the new wall to last for at least fifty years if it is maintained every spring.",
+]
+
+
+def test_html_player_text_and_more_news_rail_are_not_spoken(tmp_path):
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    page = tmp_path / "junk.html"
+    page.write_text(
+        "<html><head><title>Harbour wall to be rebuilt</title></head><body>"
+        "<div class='player'><p>Unfortunately, this video is not available in your region</p>"
+        "<p>Now watching</p><p>Next video starts in: 7Play</p></div>"
+        f"<article><h1>Harbour wall to be rebuilt</h1><p class='byline'>By ELLA STONE March 3, 2024</p>{paras}"
+        "<h2>More news</h2><p>Storm closes the bridge for a day</p><p>Mayor opens a new library</p></article>"
+        "<div class='consent'><p>We use cookies to improve your experience. Accept all cookies</p></div>"
+        "</body></html>", encoding="utf-8")
+    article = read_article(page)
+    spoken = " ".join(article.paragraphs)
+    for junk in ("not available", "Now watching", "Next video", "More news", "Storm closes", "cookies"):
+        assert junk not in spoken
+    assert article.paragraphs[0] == _ARTICLE_PARAS[0]
+    assert article.author == "ELLA STONE"
+
+
+def test_precision_pass_trims_only_the_page_edges():
+    from audiocast.readers.html import trim_to_core
+    page = [(None, ["Now watching", "A first real paragraph of the story.", "An aside in the middle."]),
+            ("Later", ["The second real paragraph.", "Another story from a rail"])]
+    core = [(None, ["A first real paragraph of the story."]), ("Later", ["The second real paragraph."])]
+    assert trim_to_core(page, core) == [(None, ["A first real paragraph of the story.", "An aside in the middle."]),
+                                        ("Later", ["The second real paragraph."])]
+    # a precision pass that keeps too little of the page is no evidence
+    assert trim_to_core(page, [(None, ["An aside in the middle."])]) == page
+
+
+def test_author_is_a_name_without_date_or_job_title():
+    from audiocast.readers.cleanup import clean_author
+    assert clean_author("GILLIAN MOHNEY March") == "GILLIAN MOHNEY"
+    assert clean_author("By Jane Doe, Staff Writer") == "Jane Doe"
+    assert clean_author("Jane Doe | March 3, 2016") == "Jane Doe"
+    assert clean_author("Jane Doe and John Smith") == "Jane Doe, John Smith"
+    assert clean_author("Mary March") == "Mary March"  # a surname that is also a month stays

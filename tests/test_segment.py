@@ -408,3 +408,89 @@ def test_speaker_gender_falls_back_on_a_clearly_gendered_first_name():
     article = Article(source=Path("x.txt"), slug="x", title="T", author=None, sections=(Section(None, (text,)),))
     genders = {s.name: s.gender for s in segment_article(article).speakers}
     assert genders == {"Graham Broadbent": "male", "Sarah Harvey": "female"}
+
+
+# --------------------------------------------------------------------------- salience (coref.py)
+def test_he_said_goes_to_the_quoted_source_not_a_bystander():
+    got = quotes('"We need the money," said Tom Reed, the mayor.',
+                 "The plan was first proposed by Gary Hunt in a 2012 bill that Paul Stone signed.",
+                 '"It will pay for itself," he said.')
+    assert got == [("Tom Reed", "We need the money,"), ("Tom Reed", "It will pay for itself,")]
+
+
+def test_pronoun_never_goes_to_a_state_or_a_group():
+    got = quotes("Michigan was only doing what other states do, the court heard.",
+                 '"The law is clear," he wrote.')
+    assert got == [("Unattributed", "The law is clear,")]
+    got = quotes("Democrats in the Senate objected.", '"We will fight this," he said.')
+    assert got == [("Unattributed", "We will fight this,")]
+
+
+def test_first_name_decides_gender_for_a_pronoun():
+    got = quotes("Helen Park met Robert Lane on Monday.", '"It was a good talk," she said.')
+    assert got == [("Helen Park", "It was a good talk,")]
+    got = quotes("Helen Park met Robert Lane on Monday.", '"It was a good talk," he said.')
+    assert got == [("Robert Lane", "It was a good talk,")]
+
+
+def test_a_long_dialogue_follows_recency_a_report_follows_sources():
+    from audiocast.coref import is_story
+    from audiocast.quotes import split_paragraphs
+    report = "\n\n".join(['"Yes," said Ann Lee.', "Bob Hart watched."] * 5)
+    story = "\n\n".join(['"Yes," said Ann Lee.', '"No," said Bob Hart.'] * 40)
+    assert not is_story(report, split_paragraphs(report))
+    assert is_story(story, split_paragraphs(story))
+
+
+def test_the_senator_said_goes_to_the_person_called_senator():
+    got = quotes("Texas Sen. Ted Cruz spoke after Mary Hill, a local teacher, asked about taxes.",
+                 '"We will cut them," the senator said.')
+    assert got == [("Ted Cruz", "We will cut them,")]
+    got = quotes("Ted Cruz, the Texas senator, met Mary Hill.", '"We will cut them," the senator said.')
+    assert got == [("Ted Cruz", "We will cut them,")]
+
+
+def test_descriptions_without_a_named_match_keep_their_own_label():
+    # nobody was called a senator, and a company is not a person: no name is guessed
+    assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("the senator", "No,")]
+    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("the company", "We disagree,")]
+
+
+def test_untagged_turns_alternate_after_pronoun_tagged_ones():
+    got = quotes("Jane Doe, the reporter, sat down with Tom Reed, the mayor, on Monday.",
+                 "“Why did you run?” she asked.", "“Because I had to,” he said.",
+                 "“Was it worth it?”", "“Every minute.”")
+    assert [sp for sp, _ in got] == ["Jane Doe", "Tom Reed", "Jane Doe", "Tom Reed"]
+
+
+def test_she_said_goes_to_the_subject_of_the_paragraph_over_an_earlier_source():
+    got = quotes('"We will win this fight," said Carol White, the group\'s president.',
+                 'Anna Price said supporters had been galvanized by the new law. "This is just the beginning," she said.')
+    assert got == [("Carol White", "We will win this fight,"), ("Anna Price", "This is just the beginning,")]
+
+
+def test_a_quote_opening_its_paragraph_belongs_to_the_subject_just_before():
+    got = quotes('"Cuts hurt us," said Carl Moss, a union leader.',
+                 "Gen. Norman Hale, who retired last year, made it clear he had doubts about the plan under "
+                 "President Tom Reed.",
+                 '"It was demoralizing," he said.')
+    assert got[-1] == ("Norman Hale", "It was demoralizing,")
+
+
+def test_first_name_found_after_a_job_title():
+    from audiocast.names import first_name_gender
+    assert first_name_gender("Ohio Party Chairman David Pepper") == "male"
+    assert first_name_gender("Retired Air Force Gen. Mary Hale") == "female"
+
+
+def test_the_subject_named_before_its_verb_after_a_job_title_speaks():
+    got = quotes('"We will win," said Tom Reed.',
+                 "Campaign chairman Paul Hart, who joined in May after a long career in Ohio, said the plan was sound. "
+                 '"It works," he said.')
+    assert got[-1] == ("Paul Hart", "It works,")
+    assert quotes("Delegates at the U.N. cheered.", '"We agree," he said.') == [("Unattributed", "We agree,")]
+
+
+def test_a_place_of_unknown_sex_is_never_the_she_who_speaks():
+    got = quotes("Protests went on in Charlotte overnight.", '"Don\'t shoot him," she says.')
+    assert got == [("Unattributed", "Don't shoot him,")]

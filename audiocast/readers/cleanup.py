@@ -120,6 +120,17 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
     r"^(?:read time|reading time)\b.*$",
+    # video players and overlays: "Now watching", "Next video starts in: 7", "this video is not available"
+    r"^(?:now (?:watching|playing)|up next|next video(?: starts?)?(?: in)?|watch (?:next|again|now|live|the video)"
+    r"|(?:re)?play(?: video| all)?|pause|mute|unmute|skip ad|full ?screen|close|cancel|autoplay(?: on| off)?)\b"
+    r"\W*(?:\d+\W*)?(?:play|s|sec|seconds)?\W*$",
+    r"^.{0,40}\b(?:this|the) (?:video|content|media|clip|player)\b.{0,80}\b(?:not available|unavailable|"
+    r"is loading|could not be loaded|failed to load|not supported)\b.*$",
+    # consent banners and paywall prompts
+    r"^.{0,60}\b(?:we|this (?:site|website)|our (?:site|website|partners)) uses? cookies\b.*$",
+    r"^(?:accept|reject|manage|allow)(?: all)? (?:cookies|preferences|choices|consent)\b.*$",
+    r"^(?:already (?:a subscriber|have an account)|subscribe (?:now|today)|log ?in|sign ?in|create (?:a free )?account)"
+    r"\b.{0,80}$",
 )]
 
 _DATELINE = re.compile(r"^(?:posted|published|updated|last updated|first published)\b\s*(?:on|at)?\s*:?", re.I)
@@ -128,7 +139,9 @@ _CUT_MARKERS = re.compile(
     r"^(?:read these next|read next|up next|what to read next|related(?: articles?| stories| posts| content| reading| coverage)?"
     r"|more (?:from|on|in|stories|like this|to read)\b.*|recommended(?: for you| stories| reading)?|you (?:might|may) also like"
     r"|most (?:popular|read|viewed)|trending(?: now| stories)?|popular (?:now|stories)|comments?|leave a (?:comment|reply)"
-    r"|join the conversation|featured slide shows?|related videos?|keep reading|further reading)\W*$",
+    r"|join the conversation|featured slide shows?|related videos?|keep reading|further reading"
+    r"|more (?:news|headlines|videos|coverage|top stories)|top (?:stories|headlines)|latest (?:news|stories|headlines)"
+    r"|around the web|from (?:our|the) partners|other stories|editors[’']? picks|most shared|don[’']t miss)\W*$",
     re.I,
 )
 _INLINE_CREDIT = re.compile(
@@ -303,11 +316,29 @@ def clean_author(author: Optional[str]) -> Optional[str]:
     if not author:
         return None
     names: list[str] = []
-    for part in re.split(r"\s*;\s*", collapse(author)):
+    for part in re.split(r"\s*(?:;|,|\||\band\b|&)\s*", _DATE.sub("", collapse(author))):
         part = re.sub(r"^by\s+", "", part, flags=re.I).strip(" ,|")
+        part = _name_only(part)
         if part and _key(part) not in {_key(n) for n in names}:
             names.append(part)
     return ", ".join(names) or None
+
+
+_JOB_WORDS = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|producer|"
+                        r"journalist|analyst|anchor|host|bureau|chief|senior|news|desk|team|photographer|writers|reporters)", re.I)
+_DATE_WORDS = re.compile(rf"(?:\s+(?:{_MONTHS}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|updated|published|posted"
+                         r"|\d{1,2}:\d{2}|\d{1,4}(?:st|nd|rd|th)?|at|on|am|pm|a\.m\.|p\.m\.|[A-Z]{2,3}T))+\W*$", re.I)
+
+
+def _name_only(part: str) -> Optional[str]:
+    """A byline part without a glued date ("GILLIAN MOHNEY March") or job title ("Staff Writer"); None if nothing."""
+    part = re.split(r"\s+[-–—]\s+", part)[0].strip(" ,|:")  # "Jane Doe - Senior Reporter"
+    words = part.split()
+    while len(words) > 2 and _DATE_WORDS.fullmatch(" " + words[-1]):
+        words.pop()
+    if words and all(_JOB_WORDS.fullmatch(w) for w in words):
+        return None  # "Staff Writer", "News Desk"
+    return " ".join(words) or None
 
 
 def parse_date(value: object) -> Optional[_dt.datetime]:

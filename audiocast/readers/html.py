@@ -45,10 +45,12 @@ def read_html(path: Path) -> Article:
     ld = _json_ld_article(tree)
     hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
     page_title = collapse(tree.findtext(".//title") or "")
-    doc = _extract(tree)
+    doc, strict = _extract(tree)
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
     sections = _sections(doc.body)
+    if strict is not None and strict.body is not None:
+        sections = trim_to_core(sections, _sections(strict.body))
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
@@ -82,15 +84,55 @@ def _depth(tree: Any) -> int:
     return deepest
 
 
-def _extract(tree: Any) -> Any:
-    """trafilatura's Document for the page; a second, recall-oriented pass for short pages."""
+def _extract(tree: Any) -> tuple[Any, Any]:
+    """trafilatura's Document for the page (a recall-oriented pass for short pages) and its precision pass.
+
+    The precision pass is only used as evidence of where the article starts and ends
+    (:func:`trim_to_core`); the text itself comes from the first pass.
+    """
     import trafilatura  # imported on first use: it costs ~0.1 s, which a .txt-only build need not pay
 
     options = dict(with_metadata=True, include_comments=False, include_tables=True, include_images=False)
     doc = trafilatura.bare_extraction(_copy(tree), **options)
     if doc is None or not collapse(getattr(doc, "text", "") or ""):
-        doc = trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options)
-    return doc
+        return trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options), None
+    strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **options)
+    return doc, strict
+
+
+CORE_SHARE = 0.5  # the precision pass must keep at least this share of the words for its edges to count
+
+
+def trim_to_core(sections: list[tuple[Optional[str], list[str]]],
+                 core: list[tuple[Optional[str], list[str]]]) -> list[tuple[Optional[str], list[str]]]:
+    """Drop the paragraphs before the first and after the last that trafilatura's precision pass also keeps.
+
+    What only the default pass sees at the edges of a page is a video player's messages
+    ("Now watching"), a consent banner or a "more news" rail of other stories; what it
+    sees between the core's paragraphs (an aside, a pull quote) is kept.  When the
+    precision pass keeps too little of the page, it is no evidence and nothing is cut.
+    """
+    flat = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
+    keep = {_norm(p) for _, paras in core for p in paras}
+    inside = [k for k, (_, p) in enumerate(flat) if _norm(p) in keep]
+    words = sum(len(p.split()) for _, p in flat)
+    if not inside or words == 0:
+        return sections
+    first, last = inside[0], inside[-1]
+    kept_words = sum(len(p.split()) for _, p in flat[first:last + 1])
+    if kept_words == words or kept_words < CORE_SHARE * words:
+        return sections
+    out: list[tuple[Optional[str], list[str]]] = []
+    for k, (i, p) in enumerate(flat):
+        if first <= k <= last:
+            if not out or out[-1][2] != i:
+                out.append((sections[i][0], [], i))  # type: ignore[arg-type]
+            out[-1][1].append(p)
+    return [(h, ps) for h, ps, _ in out]  # type: ignore[misc]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
 
 
 def _copy(tree: Any) -> Any:
