@@ -386,7 +386,8 @@ def describe_voices(library: VoiceLibrary) -> str:
         ok, why = engine.available()
         status[name] = ok
         lines.append(f"  {name:8} {'available (' + engine.version + ')' if ok else 'unavailable: ' + why}")
-        if ok and name in ("flite", "festival", "piper"):  # espeak-ng has a hundred; `espeak-ng --voices` lists them
+        # espeak-ng has a hundred voices (`espeak-ng --voices` lists them); a system's (SAPI5, NSSpeech) are few
+        if ok and (name in ("flite", "festival", "piper") or (name == "pyttsx3" and not engine.uses_espeak)):
             for voice in engine.voices():
                 lines.append(f"  {'':8}   voice {voice.id}" + (f" ({voice.gender})" if voice.gender != "unknown" else "")
                              + (f": {voice.name}" if voice.name != voice.id else ""))

@@ -59,6 +59,11 @@ class Pyttsx3Engine(Engine):
         self._tts: Any = None
         self._direct = sys.platform not in ("win32", "darwin") if direct is None else direct
 
+    @property
+    def uses_espeak(self) -> bool:
+        """True when this engine drives espeak-ng directly (Linux/BSD); else the system's voices through pyttsx3."""
+        return self._direct
+
     @cached_property
     def version(self) -> str:
         try:
