@@ -297,3 +297,23 @@ def test_own_piper_voice_is_found_listed_and_usable(tmp_path):
                            "--voice", "mine", "-o", str(tmp_path / "mine.mp3")], capture_output=True, text=True, env=env)
     assert said.returncode == 0, said.stderr
     assert 1.0 < float(_probe(tmp_path / "mine.mp3")["format"]["duration"]) < 5.0
+
+
+def test_festival_retries_with_its_own_heap_when_the_small_one_runs_out(tmp_path, monkeypatch):
+    """festival runs with a small Lisp heap (~60 MB instead of ~330 MB); if a sentence outgrows it, festival is
+    restarted with its own heap and the clip comes out as usual (here the small heap is made too small to load)."""
+    from audiocast.engines import festival_engine
+
+    slt = VoiceProfile(name="s", engine="festival", voice="cmu_us_slt_arctic_hts", gender="female")
+    normal = festival_engine.FestivalEngine()
+    try:
+        normal.synthesize(TEXT, slt, tmp_path / "normal.wav")
+    finally:
+        normal.close()
+    monkeypatch.setattr(festival_engine, "HEAP_CELLS", 50_000)
+    starved = festival_engine.FestivalEngine()
+    try:
+        starved.synthesize(TEXT, slt, tmp_path / "retried.wav")
+    finally:
+        starved.close()
+    assert (tmp_path / "retried.wav").read_bytes() == (tmp_path / "normal.wav").read_bytes()

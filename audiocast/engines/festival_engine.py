@@ -8,7 +8,7 @@ Festival's built-in hts_engine ignores ``-fm`` (pitch in half-tones: measured, n
 so a higher or lower variant uses the profile's ``pitch_shift``, applied after synthesis.
 
 Festival takes ~0.3 s to start, longer than most sentences take to say, so each
-process keeps one ``festival --pipe`` running and sends it a Scheme command per
+process keeps one ``festival --pipe`` running (with a small heap: see ``HEAP_CELLS``) and sends it a Scheme command per
 clip.  An utterance is synthesised from scratch each time (the same text gives the
 same bytes in a fresh or a busy process), so clips are made in worker processes
 in any order.
@@ -32,6 +32,9 @@ from audiocast.model import VoiceProfile
 
 INSTALL_HINT = "apt-get install festival festvox-us-slt-hts festvox-kallpc16k"
 TIMEOUT_S = 120
+# Festival's default Lisp heap (10M cells) is ~330 MB resident before it says a word; 1M cells (~60 MB) holds
+# any sentence up to a few hundred words (same bytes out), and a longer one restarts festival with the default.
+HEAP_CELLS = 1_000_000
 DONE = "audiocast-festival-done"
 # package that provides each voice Debian ships for English, for the "not installed" hint
 VOICE_PACKAGES = {
@@ -64,6 +67,7 @@ class FestivalEngine(ProgramEngine):
         self._owner = 0  # pid that started _proc: a forked worker starts its own
         self._stderr: Optional[IO[bytes]] = None
         self._voice = ""
+        self._big_heap = False
 
     def available(self) -> tuple[bool, str]:
         ok, why = super().available()
@@ -105,6 +109,24 @@ class FestivalEngine(ProgramEngine):
         ok, why = self.has_voice(profile.voice) if _VOICE_NAME.match(profile.voice) else (False, "not a voice name")
         if not ok:  # festival itself would speak with its default voice instead
             raise EngineError(f"profile {profile.name!r}: {why}")
+        wav.unlink(missing_ok=True)
+        try:
+            self._speak(text, profile, wav)
+        except EngineError as exc:
+            if self._big_heap:
+                raise EngineError(f"festival voice {profile.voice!r} (profile {profile.name!r}) failed on "
+                                  f"{snippet(text)}: {exc}") from None
+            self._big_heap = True  # festival's own heap: ~330 MB, for a sentence a small heap cannot hold
+            self.synthesize(text, profile, wav)
+            return
+        self._voice = profile.voice
+        if not wav.is_file():
+            self._voice = ""
+            raise EngineError(f"festival voice {profile.voice!r} (profile {profile.name!r}) wrote no audio for "
+                              f"{snippet(text)}: {self._last_error() or 'no error message'}")
+
+    def _speak(self, text: str, profile: VoiceProfile, wav: Path) -> None:
+        self._process()  # first: a new process has no voice selected
         stretch = profile.length_scale if profile.length_scale is not None else 1.0
         commands = []
         if profile.voice != self._voice:
@@ -115,17 +137,7 @@ class FestivalEngine(ProgramEngine):
                         f"'((\"-r\" {1 / stretch:g}))))")
         commands.append(f"(utt.save.wave (utt.synth (Utterance Text {scheme_string(text)})) "
                         f"{scheme_string(str(wav))} 'riff)")
-        wav.unlink(missing_ok=True)
-        try:
-            self._command(" ".join(commands))
-        except EngineError as exc:
-            raise EngineError(f"festival voice {profile.voice!r} (profile {profile.name!r}) failed on "
-                              f"{snippet(text)}: {exc}") from None
-        self._voice = profile.voice
-        if not wav.is_file():
-            self._voice = ""
-            raise EngineError(f"festival voice {profile.voice!r} (profile {profile.name!r}) wrote no audio for "
-                              f"{snippet(text)}: {self._last_error() or 'no error message'}")
+        self._command(" ".join(commands))
 
     def _command(self, scheme: str) -> str:
         """Send one line of Scheme to the running festival and return what it printed."""
@@ -156,7 +168,8 @@ class FestivalEngine(ProgramEngine):
             # festival's stdout is block-buffered on a pipe: without stdbuf its replies never arrive
             stdbuf = shutil.which("stdbuf")
             self._proc = subprocess.Popen(
-                [*([stdbuf, "-oL"] if stdbuf else []), self._exe or "festival", "--pipe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [*([stdbuf, "-oL"] if stdbuf else []), self._exe or "festival",
+                 *([] if self._big_heap else ["--heap", str(HEAP_CELLS)]), "--pipe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=self._stderr, text=True, encoding="utf-8", errors="replace", bufsize=1,
             )
             self._owner = os.getpid()
