@@ -251,3 +251,112 @@ def test_a_bad_edition_title_pattern_is_a_one_line_config_error(tmp_path):
     (tmp_path / "a.txt").write_text("Title\n\nSome text to read.\n")
     proc = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), check=False)
     assert proc.returncode != 0 and "edition.title" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_check_reports_a_chapter_left_out_of_every_article_and_a_sub_chapter_outside_its_part(edition, tmp_path):
+    _, built, _ = edition
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    mp3 = out / f"edition-{DAY}.mp3"
+    tag = ID3(mp3)
+    (top,) = [t for t in tag.getall("CTOC") if t.flags & CTOCFlags.TOP_LEVEL]
+    story = next(t for t in tag.getall("CTOC") if t.element_id == top.child_element_ids[1])
+    dropped = story.child_element_ids.pop()
+    tag.save(mp3, v2_version=3)
+    doc_path = out / f"edition-{DAY}.chapters.json"
+    doc = json.loads(doc_path.read_text())
+    nested = [c for c in doc["chapters"] if c.get("toc") is False]
+    nested[1]["endTime"] = doc["chapters"][-1]["endTime"]  # runs past the end of its article
+    doc_path.write_text(json.dumps(doc))
+    proc = run_cli("check", str(out), check=False)
+    assert proc.returncode == 1
+    assert "[ctoc-children]" in proc.stdout and f"in none: {dropped}" in proc.stdout
+    assert "[chapters-nesting]" in proc.stdout
+
+
+def test_the_seed_edition_with_the_real_voices_takes_its_clips_from_the_episodes(seed_build, tmp_path):
+    """The issue's check: `build seeds/ --edition`: a chapter per seed title, in the feed, check passes, twice."""
+    built, _, env = seed_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)  # the episodes and their cast memory, with the clip cache they were built with
+    proc = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", BASE, "--edition", "--edition-date", DAY,
+                   env=env)
+    line = next(ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.startswith(f"built   edition-{DAY}"))
+    assert 0 < int(line.split(" clips synthesised")[0].rsplit(" ", 1)[1]) <= 16, line  # only what it adds
+    titles = [c["tags"]["title"] for c in ffprobe_chapters(out / f"edition-{DAY}.mp3")]
+    assert set(seed_titles().values()) <= set(titles)
+    assert f'url="{BASE}edition-{DAY}.mp3"' in (out / "feed.xml").read_text()
+    check = run_cli("check", str(out), check=False)
+    assert check.returncode == 0, check.stdout
+    again = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", BASE, "--edition", "--edition-date", DAY,
+                    env=env)
+    assert "0 clips synthesised" in again.stdout + again.stderr
+
+
+@pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's `gpo` is not installed (apt-get install gpodder)")
+def test_gpodder_downloads_the_edition_byte_identical(tmp_path, fake_voices):
+    import os
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(SEEDS, src)
+    run_cli("build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1",
+            "--base-url", base, "--edition", "--edition-date", DAY)
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    home = tmp_path / "gpodder"
+    env = {**os.environ, "GPODDER_HOME": str(home), "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
+           "HOME": str(tmp_path / "home")}
+
+    def gpo(*args):
+        proc = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, f"gpo {' '.join(args)}: {proc.stdout}\n{proc.stderr}"
+        return proc.stdout
+
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(base + "feed.xml", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("http.server did not come up")
+                time.sleep(0.1)
+        gpo("subscribe", base + "feed.xml")
+        gpo("update")
+        record = _editions(out)[0]
+        assert record["guid"] in gpo("episodes", "--guid")
+        gpo("download", base + "feed.xml", record["guid"])
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    (downloaded,) = [p for p in (home / "downloads").rglob("*.mp3")]
+    assert downloaded.read_bytes() == (out / record["mp3_name"]).read_bytes()
+
+
+def test_a_bad_article_fails_alone_and_the_edition_is_made_of_the_others(tmp_path, fake_voices):
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(SEEDS, src)
+    (src / "broken.txt").write_bytes(b"")
+    proc = build(src, out, fake_voices, "--edition", "--edition-date", DAY, check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "FAILED" in log and "broken.txt" in log and "Traceback" not in log
+    assert f"built   edition-{DAY}.mp3" in log
+    doc = json.loads((out / f"edition-{DAY}.chapters.json").read_text())
+    assert {c["title"] for c in doc["chapters"] if c.get("toc", True)} == {
+        "In this edition", "Credits", *seed_titles().values()}
+
+
+def test_an_unknown_edition_order_is_a_config_error(tmp_path):
+    (tmp_path / "audiocast.toml").write_text('[edition]\norder = "random"\n')
+    (tmp_path / "a.txt").write_text("Title\n\nSome text to read.\n")
+    proc = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), check=False)
+    assert proc.returncode != 0 and "edition.order: must be one of order, date, name" in proc.stderr
