@@ -17,7 +17,7 @@ import podcastparser
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, free_port, gpodder, http_server, run_cli
 
 DAY = "2026-12-02"
 TITLE = "The audiocast Sampler — Wednesday 2 December 2026"
@@ -295,49 +295,20 @@ def test_the_seed_edition_with_the_real_voices_takes_its_clips_from_the_episodes
 
 @pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's `gpo` is not installed (apt-get install gpodder)")
 def test_gpodder_downloads_the_edition_byte_identical(tmp_path, fake_voices):
-    import os
-    import socket
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     src, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(SEEDS, src)
     run_cli("build", str(src), "-o", str(out), "--voices-dir", str(fake_voices), "--cast", "fake", "-j", "1",
             "--base-url", base, "--edition", "--edition-date", DAY)
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     home = tmp_path / "gpodder"
-    env = {**os.environ, "GPODDER_HOME": str(home), "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
-           "HOME": str(tmp_path / "home")}
-
-    def gpo(*args):
-        proc = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, f"gpo {' '.join(args)}: {proc.stdout}\n{proc.stderr}"
-        return proc.stdout
-
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(base + "feed.xml", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("http.server did not come up")
-                time.sleep(0.1)
+    gpo = gpodder(home)
+    record = _editions(out)[0]
+    with http_server(out, port):
         gpo("subscribe", base + "feed.xml")
         gpo("update")
-        record = _editions(out)[0]
         assert record["guid"] in gpo("episodes", "--guid")
         gpo("download", base + "feed.xml", record["guid"])
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     (downloaded,) = [p for p in (home / "downloads").rglob("*.mp3")]
     assert downloaded.read_bytes() == (out / record["mp3_name"]).read_bytes()
 
