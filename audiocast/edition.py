@@ -130,7 +130,7 @@ def compose(stories: Sequence[Story], title: str, show: str) -> Composition:
     groups.append((len(segments) - 1, len(segments), stories[0].casting))
 
     first = stories[0].article
-    article = Article(source=Path(title), slug=title, title=title, author=", ".join(authors) or None,
+    article = Article(source=Path("edition"), slug="edition", title=title, author=", ".join(authors) or None,
                       sections=tuple(sections), date=first.date)
     script = Script(article=article, segments=tuple(segments),
                     speakers=tuple(sp for s in stories for sp in s.script.speakers))

@@ -188,7 +188,12 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
     slugs = assign_slugs(paths, episodes)
     # what an interrupted build left: temp files and new versions that never made it into the feed
-    remove_files(out_dir, leftovers(out_dir, episodes, [s for s, _ in slugs.values()] + [e.slug for e in episodes]))
+    ours = [s for s, _ in slugs.values()] + [e.slug for e in episodes]
+    if config.edition.enabled:  # an edition file a killed build never published
+        from audiocast.edition import edition_slug
+
+        ours.append(edition_slug(options.edition_date or dt.date.today()))
+    remove_files(out_dir, leftovers(out_dir, episodes, ours))
     committed = episodes
     in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
     written: list[str] = []  # files renamed into out/ by this build that the feed does not point to yet

@@ -331,3 +331,14 @@ def test_an_unknown_edition_order_is_a_config_error(tmp_path):
     (tmp_path / "a.txt").write_text("Title\n\nSome text to read.\n")
     proc = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), check=False)
     assert proc.returncode != 0 and "edition.order: must be one of order, date, name" in proc.stderr
+
+
+def test_an_edition_file_a_killed_build_left_unpublished_is_removed(edition, tmp_path, fake_voices):
+    src, built, _ = edition
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    for name in (f"edition-{DAY}.0badcafe.mp3", f"edition-{DAY}.0badcafe.vtt"):
+        (out / name).write_bytes(b"half written")
+    build(src, out, fake_voices, "--edition", "--edition-date", DAY)
+    assert not list(out.glob(f"edition-{DAY}.0badcafe.*"))
+    assert (out / f"edition-{DAY}.mp3").is_file()
