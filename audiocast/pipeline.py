@@ -189,10 +189,11 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     slugs = assign_slugs(paths, episodes)
     # what an interrupted build left: temp files and new versions that never made it into the feed
     ours = [s for s, _ in slugs.values()] + [e.slug for e in episodes]
-    if config.edition.enabled:  # an edition file a killed build never published
+    if config.edition.enabled:  # the day is fixed once for the build; an edition file a killed build left goes
         from audiocast.edition import edition_slug
 
-        ours.append(edition_slug(options.edition_date or dt.date.today()))
+        options = replace(options, edition_date=options.edition_date or dt.date.today())
+        ours.append(edition_slug(options.edition_date))
     remove_files(out_dir, leftovers(out_dir, episodes, ours))
     committed = episodes
     in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
@@ -256,7 +257,7 @@ def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory
     from audiocast.edition_build import build_edition
 
     t0, mark = time.perf_counter(), len(written)
-    source = Path(f"edition of {options.edition_date or dt.date.today()}")
+    source = Path(f"edition of {options.edition_date}")
     try:
         outcome, memory = build_edition(paths, slugs, out_dir, config, library=library, cast=cast, memory=memory,
                                         episodes=episodes, cover=cover, written=written, jobs=options.jobs,

@@ -342,3 +342,15 @@ def test_an_edition_file_a_killed_build_left_unpublished_is_removed(edition, tmp
     build(src, out, fake_voices, "--edition", "--edition-date", DAY)
     assert not list(out.glob(f"edition-{DAY}.0badcafe.*"))
     assert (out / f"edition-{DAY}.mp3").is_file()
+
+
+def test_without_a_date_the_edition_is_todays(tmp_path, fake_voices):
+    import datetime as dt
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("A Short Story\n\nThe council met. \"We will open it again,\" said the mayor, Maria Lopez.\n")
+    before = dt.date.today()
+    proc = build(src, tmp_path / "out", fake_voices, "--edition")
+    names = {f"edition-{day}.mp3" for day in (before, dt.date.today())}  # a build across midnight is either day
+    assert any((tmp_path / "out" / name).is_file() for name in names), proc.stdout + proc.stderr
