@@ -160,10 +160,11 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
             attrs["rel"] = "captions"
         _sub(item, f"{{{PODCAST}}}transcript", **attrs)
     # Podcast Taxonomy: an "Author" (group "Writing") wrote text now read verbatim on air; an edition has several.
-    for author in (ep.author.split(", ") if ep.parts else [ep.author]) if ep.author else ():
+    authors = (ep.author.split(", ") if ep.parts else [ep.author]) if ep.author else []
+    for author in authors:
         _sub(item, f"{{{PODCAST}}}person", author, role="author", group="writing")
     for speaker in ep.speakers:
-        if speaker != ep.author:
+        if speaker not in authors:
             _sub(item, f"{{{PODCAST}}}person", speaker, role="guest", group="cast")
     if toc:
         psc = _sub(item, f"{{{PSC}}}chapters", version="1.2")

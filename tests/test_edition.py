@@ -123,6 +123,8 @@ def test_podcast_apps_see_the_edition_with_its_stories_chapters_and_transcript(e
     item = next(i for i in _items(raw) if i.findtext("title") == TITLE)
     ns = {"podcast": "https://podcastindex.org/namespace/1.0"}
     assert item.find("podcast:chapters", ns).get("url") == BASE + f"edition-{DAY}.chapters.json"
+    authors = [p.text for p in item.findall("podcast:person", ns) if p.get("role") == "author"]
+    assert authors == ["Nadia Brennan", "Callum Reid", "Emell Adolphus"]  # each author of the edition, once
     types = {t.get("type") for t in item.findall("podcast:transcript", ns)}
     assert {"text/vtt", "application/srt", "application/json"} <= types
 
