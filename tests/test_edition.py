@@ -356,3 +356,18 @@ def test_without_a_date_the_edition_is_todays(tmp_path, fake_voices):
     proc = build(src, tmp_path / "out", fake_voices, "--edition")
     names = {f"edition-{day}.mp3" for day in (before, dt.date.today())}  # a build across midnight is either day
     assert any((tmp_path / "out" / name).is_file() for name in names), proc.stdout + proc.stderr
+
+
+def test_the_web_page_lists_the_editions_articles_as_its_chapters(edition):
+    import lxml.html
+
+    _, out, _ = edition
+    page = lxml.html.parse(str(out / "index.html")).getroot()
+    (block,) = page.xpath(f"//*[@data-episode='edition-{DAY}']")
+    links = block.xpath(".//ol[contains(@class, 'chapters')]//a")
+    titles = [a.xpath("string(span[2])") for a in links]
+    assert titles[0] == "In this edition" and titles[-1] == "Credits"
+    assert set(titles[1:-1]) == set(seed_titles().values())
+    doc = json.loads((out / f"edition-{DAY}.chapters.json").read_text())
+    assert [float(a.get("data-chapter-start")) for a in links] == [
+        c["startTime"] for c in doc["chapters"] if c.get("toc", True)]
