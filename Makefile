@@ -21,6 +21,7 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/edition.py
 	$(BIN)/python bench/voices.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/html.py

@@ -305,7 +305,12 @@ def _check_item(item, out_dir: Path, c: Collector, seen: set[str], loudness: boo
 
     audio = check_mp3(mp3, c, feed_ms=feed_ms, loudness=loudness)
     if audio is not None:
-        check_item_chapters(item, mp3, audio.chapters, out_dir, c)
+        # an edition's feed chapters are its parts; its nested chapters are checked against them
+        check_item_chapters(item, mp3, audio.parts or audio.chapters, out_dir, c)
+        if audio.parts:
+            from audiocast.check_edition import check_edition
+
+            check_edition(mp3, audio.parts, audio.chapters, out_dir, c)
         check_transcripts(item, mp3, audio.duration_ms, out_dir, c)
 
 

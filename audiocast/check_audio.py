@@ -170,6 +170,7 @@ class AudioSummary:
 
     chapters: tuple  # model.Chapter, in the file's order
     duration_ms: int
+    parts: tuple = ()  # an edition's top-level chapters (check_edition.nested_parts), else empty
 
 
 REQUIRED_FRAMES = {"TIT2": "title", "TPE1": "author", "TALB": "podcast name", "COMM": "description",
@@ -243,7 +244,10 @@ def check_mp3(mp3: Path, c, *, feed_ms: Optional[int] = None, loudness: bool = T
             c.ok(f"{name}: {measured.integrated:.1f} LUFS, true peak {measured.true_peak:.1f} dBTP")
     c.ok(f"{name}: {decoded / 1000:.1f} s, {facts.sample_rate} Hz, {facts.channels} ch, "
          f"{'/'.join(map(str, facts.stream.bitrates)) if facts.stream else '?'} kbps, {len(chapters)} chapters")
-    return AudioSummary(tuple(Chapter(ch.title or "", ch.start_ms, ch.end_ms) for ch in chapters), decoded)
+    from audiocast.check_edition import nested_parts
+
+    return AudioSummary(tuple(Chapter(ch.title or "", ch.start_ms, ch.end_ms) for ch in chapters), decoded,
+                        parts=nested_parts(facts.id3) if facts.id3 is not None else ())
 
 
 def _check_stream(name: str, facts: Mp3Facts, c) -> None:
@@ -332,6 +336,11 @@ def _check_toc(name: str, id3, c) -> None:
     toc = top[0]
     if not toc.ordered:
         c.error(name, "ctoc-flags", f"CTOC {toc.element_id!r} lacks the 'ordered' flag")
+    from audiocast.check_edition import check_nested_toc, is_nested
+
+    if is_nested(id3):  # an edition: a CTOC per part, each listing its chapters
+        check_nested_toc(name, id3, c)
+        return
     by_id = {ch.element_id: ch for ch in id3.chapters}
     unknown = [cid for cid in toc.child_ids if cid not in by_id]
     if unknown:

@@ -87,7 +87,8 @@ def _name(url: str) -> str:
 def _chapter_starts(path: Path) -> Optional[list[float]]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return [float(ch["startTime"]) for ch in doc["chapters"]]
+        # the table of contents: an edition's nested chapters ("toc": false) are not listed on the page
+        return [float(ch["startTime"]) for ch in doc["chapters"] if ch.get("toc", True) is not False]
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
         return None  # the chapter checks report a missing or broken file
 

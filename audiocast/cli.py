@@ -52,9 +52,12 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary line.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error in an article.")
+@click.option("--edition", is_flag=True, help="Also build one edition episode of every article, a chapter each.")
+@click.option("--edition-date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The edition's date, YYYY-MM-DD [default: today].")
 @VOICES_DIR
 def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, debug,
-          voices_dir) -> None:
+          edition, edition_date, voices_dir) -> None:
     """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
 
     Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
@@ -65,14 +68,16 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
       audiocast build seeds/
       audiocast build seeds/ -o public/ --base-url https://example.com/podcast/
       audiocast build --cast natural seeds/article.md
+      audiocast build seeds/ --edition     # plus OUT/edition-YYYY-MM-DD.mp3 of every article
     """
     from audiocast.pipeline import BuildOptions, build as run_build
 
     sources = sources or (Path("seeds"),)
     config = _config(sources, config_file).with_overrides(
-        podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name})
+        podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name},
+        edition={"enabled": True if edition or edition_date else None})
     options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
-                           debug=debug)
+                           debug=debug, edition_date=edition_date.date() if edition_date else None)
     progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
     report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress), out_dir)
     for note in report.notes:

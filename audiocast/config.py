@@ -25,6 +25,7 @@ Example ``audiocast.toml``::
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,12 +98,26 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class EditionConfig:
+    """``[edition]``: one episode for the whole build, a chapter per article (see audiocast/edition.py)."""
+
+    enabled: bool = False
+    title: str = "{show} — {date:%A %-d %B %Y}"  # str.format with show= and date= (a datetime)
+    per_article: bool = True  # also keep one episode per article
+    order: str = "order"  # "order": front matter order, then date, then file name; "date"; "name"
+
+
+EDITION_ORDERS = ("order", "date", "name")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole build configuration."""
 
     podcast: PodcastConfig = field(default_factory=PodcastConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     pauses: PauseConfig = field(default_factory=PauseConfig)
+    edition: EditionConfig = field(default_factory=EditionConfig)
     path: Optional[Path] = None  # the file it came from, if any
 
     @property
@@ -122,13 +137,14 @@ class Config:
             if values:
                 cfg = dataclasses.replace(cfg, **{name: dataclasses.replace(getattr(cfg, name), **values)})
         if cfg is not self:
-            problems = _semantic_problems({"audio": cfg.audio, "podcast": cfg.podcast, "pauses": cfg.pauses})
+            problems = _semantic_problems({"audio": cfg.audio, "podcast": cfg.podcast, "pauses": cfg.pauses,
+                                           "edition": cfg.edition})
             if problems:
                 raise ConfigError("invalid option: " + "; ".join(problems))
         return cfg
 
 
-_SECTIONS = {"podcast": PodcastConfig, "audio": AudioConfig, "pauses": PauseConfig}
+_SECTIONS = {"podcast": PodcastConfig, "audio": AudioConfig, "pauses": PauseConfig, "edition": EditionConfig}
 
 
 def find_config(sources: Iterable[Path], cwd: Optional[Path] = None) -> Optional[Path]:
@@ -225,6 +241,14 @@ def _semantic_problems(built: dict[str, Any]) -> list[str]:
     for f in dataclasses.fields(pauses):
         if not 0 <= getattr(pauses, f.name) <= 10_000:
             problems.append(f"pauses.{f.name}: must be between 0 and 10000 ms")
+    edition: EditionConfig = built.get("edition", EditionConfig())
+    if edition.order not in EDITION_ORDERS:
+        problems.append(f"edition.order: must be one of {', '.join(EDITION_ORDERS)}")
+    try:
+        if not edition.title.format(show="Show", date=_dt.datetime(2024, 1, 1)).strip():
+            problems.append("edition.title: must not be empty")
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        problems.append(f"edition.title: not a pattern with {{show}} and {{date:...}} ({exc})")
     return problems
 
 

@@ -133,7 +133,8 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
                              "its article or remove it from episodes.json", mp3) from None
     item = _sub(ch, "item")
     _sub(item, "title", ep.title)
-    timestamps = description_timestamps(ep.chapters) if ep.chapters else ""
+    toc = ep.parts or ep.chapters  # an edition lists its stories (the chapters nested in them are in the MP3, JSON)
+    timestamps = description_timestamps(toc) if toc else ""
     # Clients render <description> as HTML: article text is escaped to stay text (an "<img onerror=...>" in an
     # article must not become an element in a listener's app).
     _sub(item, "description", html.escape("\n\n".join(t for t in (ep.description, timestamps) if t), quote=False))
@@ -158,15 +159,16 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
         if mime in CAPTION_TYPES:
             attrs["rel"] = "captions"
         _sub(item, f"{{{PODCAST}}}transcript", **attrs)
-    if ep.author:
-        # Podcast Taxonomy: an "Author" (group "Writing") wrote text now read verbatim on air.
-        _sub(item, f"{{{PODCAST}}}person", ep.author, role="author", group="writing")
+    # Podcast Taxonomy: an "Author" (group "Writing") wrote text now read verbatim on air; an edition has several.
+    authors = (ep.author.split(", ") if ep.parts else [ep.author]) if ep.author else []
+    for author in authors:
+        _sub(item, f"{{{PODCAST}}}person", author, role="author", group="writing")
     for speaker in ep.speakers:
-        if speaker != ep.author:
+        if speaker not in authors:
             _sub(item, f"{{{PODCAST}}}person", speaker, role="guest", group="cast")
-    if ep.chapters:
+    if toc:
         psc = _sub(item, f"{{{PSC}}}chapters", version="1.2")
-        for start, title in psc_chapters(ep.chapters):
+        for start, title in psc_chapters(toc):
             _sub(psc, f"{{{PSC}}}chapter", start=start, title=title)
 
 

@@ -47,6 +47,8 @@ class Article:
     image: Optional[Path] = None
     quote_hints: tuple[str, ...] = ()
     source_format: str = "txt"
+    url: Optional[str] = None  # where the article is published (HTML canonical link, front matter ``url``)
+    order: Optional[float] = None  # front matter ``order``: its place in an edition
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -227,3 +229,5 @@ class Episode:
     image: Optional[str] = None  # per-episode image file name in out/
     transcripts: tuple[tuple[str, str], ...] = field(default=())  # (file name, MIME type)
     chapters_json: Optional[str] = None  # file name of the JSON chapters
+    # an edition's top-level chapters (opening, one per article, credits); ``chapters`` are then the nested ones
+    parts: tuple[Chapter, ...] = field(default=())

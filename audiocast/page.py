@@ -162,10 +162,10 @@ def _chapters(ep: Episode, out_dir: Path) -> list[tuple[float, str]]:
         doc = _load_json(out_dir / ep.chapters_json)
         try:
             return [(c["startTime"], str(c.get("title", ""))) for c in doc["chapters"]
-                    if isinstance(c["startTime"], (int, float))]
+                    if isinstance(c["startTime"], (int, float)) and c.get("toc", True) is not False]
         except (TypeError, KeyError):
             pass
-    return [(c.start_ms / 1000, c.title) for c in sorted(ep.chapters, key=lambda c: c.start_ms)]
+    return [(c.start_ms / 1000, c.title) for c in sorted(ep.parts or ep.chapters, key=lambda c: c.start_ms)]
 
 
 def _cues(ep: Episode, out_dir: Path) -> list[tuple[float, str, str]]:

@@ -45,6 +45,7 @@ class BuildOptions:
     cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
     voices_dir: Optional[Path] = None  # voice library (None: the shipped voices/)
     debug: bool = False  # show the traceback of an unexpected error in an article
+    edition_date: Optional[dt.date] = None  # the day of the edition (config [edition]; None: today)
 
 
 @dataclass(frozen=True)
@@ -187,13 +188,21 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
     slugs = assign_slugs(paths, episodes)
     # what an interrupted build left: temp files and new versions that never made it into the feed
-    remove_files(out_dir, leftovers(out_dir, episodes, [s for s, _ in slugs.values()] + [e.slug for e in episodes]))
+    ours = [s for s, _ in slugs.values()] + [e.slug for e in episodes]
+    if config.edition.enabled:  # the day is fixed once for the build; an edition file a killed build left goes
+        from audiocast.edition import edition_slug
+
+        options = replace(options, edition_date=options.edition_date or dt.date.today())
+        ours.append(edition_slug(options.edition_date))
+    remove_files(out_dir, leftovers(out_dir, episodes, ours))
     committed = episodes
     in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
     written: list[str] = []  # files renamed into out/ by this build that the feed does not point to yet
     results: list[ArticleResult] = []
+    # [edition] per_article = false: the articles are heard only in the edition
+    episode_paths = paths if config.edition.per_article or not config.edition.enabled else []
     try:
-        for path in paths:
+        for path in episode_paths:
             progress(f"reading {path}")
             t0 = time.perf_counter()
             mark = len(written)
@@ -215,6 +224,14 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
                 episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
                 result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
             results.append(replace(result, seconds=time.perf_counter() - t0))
+        if config.edition.enabled:
+            failed = {r.source for r in results if r.error}
+            result, memory = _build_edition([p for p in paths if p not in failed], slugs, out_dir, config, options,
+                                            library, cast, memory, episodes, cover, progress, written)
+            if result.episode is not None:
+                episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
+                result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
+            results.append(result)
 
         feed_path = page_path = None
         if any(r.episode for r in results) or episodes:
@@ -233,6 +250,36 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
         raise
     return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
+
+
+def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory, episodes, cover, progress, written):
+    """The audio edition of every article (audiocast/edition.py) as one more result; it fails alone like an article."""
+    from audiocast.edition_build import build_edition
+
+    t0, mark = time.perf_counter(), len(written)
+    source = Path(f"edition of {options.edition_date}")
+    try:
+        outcome, memory = build_edition(paths, slugs, out_dir, config, library=library, cast=cast, memory=memory,
+                                        episodes=episodes, cover=cover, written=written, jobs=options.jobs,
+                                        cache_dir=options.cache_dir, force=options.force, day=options.edition_date,
+                                        progress=progress)
+    except AudiocastError as exc:
+        error = exc.format_message().strip().splitlines()[0]
+    except OSError as exc:
+        if exc.errno in OUTPUT_FAULTS:
+            raise
+        error = _unexpected(source, exc, options.debug, progress)
+    except Exception as exc:  # noqa: BLE001 - the articles' episodes are still published
+        error = _unexpected(source, exc, options.debug, progress)
+    else:
+        return ArticleResult(source=source, episode=outcome.episode, warnings=outcome.warnings,
+                             synthesized=outcome.synthesized, cached=outcome.cached, skipped=outcome.skipped,
+                             seconds=time.perf_counter() - t0), memory
+    from audiocast.outfiles import remove_files
+
+    remove_files(out_dir, written[mark:])
+    del written[mark:]
+    return ArticleResult(source=source, error=f"edition: {error}", seconds=time.perf_counter() - t0), memory
 
 
 class _Cover:

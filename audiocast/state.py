@@ -137,7 +137,13 @@ def save_state(out_dir: Path, episodes: Sequence[Episode], feed_guid: Optional[s
         "feed_guid": feed_guid,
         "episodes": [_episode_to_json(e) for e in episodes],
     }
-    write_text_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        if path.is_file() and not path.is_symlink() and path.read_text(encoding="utf-8") == text:
+            return path  # a rebuild with nothing changed touches nothing
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_text_atomic(path, text)
     return path
 
 
@@ -188,7 +194,7 @@ def _episode_to_json(e: Episode) -> dict[str, Any]:
         value = getattr(e, f.name)
         if isinstance(value, dt.datetime):
             value = _aware(value).isoformat()
-        elif f.name == "chapters":
+        elif f.name in ("chapters", "parts"):
             value = [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in value]
         elif isinstance(value, tuple):
             value = [list(v) if isinstance(v, tuple) else v for v in value]
@@ -204,10 +210,9 @@ def _episode_from_json(raw: dict[str, Any]) -> Episode:
     for key in ("pub_date", "first_published"):
         if values.get(key) is not None:
             values[key] = _aware(dt.datetime.fromisoformat(values[key]))
-    values["chapters"] = tuple(
-        Chapter(title=str(c["title"]), start_ms=int(c["start_ms"]), end_ms=int(c["end_ms"]))
-        for c in values.get("chapters", ())
-    )
+    for key in ("chapters", "parts"):
+        values[key] = tuple(Chapter(title=str(c["title"]), start_ms=int(c["start_ms"]), end_ms=int(c["end_ms"]))
+                            for c in values.get(key, ()))
     values["speakers"] = tuple(str(s) for s in values.get("speakers", ()))
     values["transcripts"] = tuple((str(n), str(m)) for n, m in values.get("transcripts", ()))
     for key in ("slug", "guid", "title", "mp3_name"):

@@ -31,7 +31,7 @@ import os
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 from pydub import AudioSegment
@@ -102,8 +102,12 @@ class Stitcher:
     """
 
     def __init__(self, script: Script, lines: Sequence[Line], config: Config, out_mp3: Path,
-                 paths: Sequence[Path], preparer: Optional[ClipPreparer] = None, label: Optional[Path] = None) -> None:
-        """``label``: the file errors name (default ``out_mp3``; the pipeline writes to a temporary name)."""
+                 paths: Sequence[Path], preparer: Optional[ClipPreparer] = None, label: Optional[Path] = None,
+                 planner: Optional[Callable] = None) -> None:
+        """``label``: the file errors name (default ``out_mp3``; the pipeline writes to a temporary name).
+
+        ``planner``: plans the chapters from the paragraph marks (default :func:`audiocast.chapters.plan_chapters`).
+        """
         from audiocast.chapters import plan_chapters
 
         if len(lines) != len(paths):
@@ -123,7 +127,8 @@ class Stitcher:
         self._sting = _prepare_sting(config.audio.sting, self._rate) if config.audio.sting else None
         sting_len = 0 if self._sting is None else len(self._sting.samples)
         self._chapter_lines, self._chapters, self._planned_on = plan_on_estimates(
-            script, lines, self._keys, sting_len, config.pauses, self._rate, plan_chapters, self._out_rate)
+            script, lines, self._keys, sting_len, config.pauses, self._rate, planner or plan_chapters,
+            self._out_rate)
         self._placer = Placer(lines, self._keys, sting_len, config.pauses, self._rate, self._chapter_lines,
                               self._out_rate)
         # Dual-mono stereo measures 3 dB louder than the mono signal it carries.

@@ -58,6 +58,8 @@ class TagSet:
     cover_mime: str = "image/jpeg"
     length_ms: Optional[int] = None  # TLEN
     chapters: tuple[Chapter, ...] = ()
+    # an edition's top-level chapters: each becomes a child CTOC (titled) of the chapters inside it
+    parts: tuple[Chapter, ...] = ()
     genre: str = "Podcast"
     language: Optional[str] = None  # ISO 639-1 ("en") as in the feed
     url: Optional[str] = None  # the podcast's web page (WOAS)
@@ -175,8 +177,16 @@ def _utc(value: DateLike) -> tuple[int, Optional[int], Optional[int], Optional[i
 def _chapter_frames(tags: TagSet) -> list:
     chapters = sorted(tags.chapters, key=lambda c: (c.start_ms, c.end_ms))
     ids = [f"chp{i}" for i in range(len(chapters))]
-    frames = [CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                   sub_frames=[TIT2(encoding=_encoding(tags.title), text=[tags.title])])]
+    top = ids
+    frames = []
+    if tags.parts:  # top-level CTOC -> one ordered CTOC per part -> the CHAPs that start inside it
+        top = [f"{TOC_ID}{k}" for k in range(len(tags.parts))]
+        for tid, part in zip(top, tags.parts):
+            inside = [cid for cid, ch in zip(ids, chapters) if part.start_ms <= ch.start_ms < part.end_ms]
+            frames.append(CTOC(element_id=tid, flags=CTOCFlags.ORDERED, child_element_ids=inside,
+                               sub_frames=[TIT2(encoding=_encoding(part.title), text=[part.title])]))
+    frames.insert(0, CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
+                          sub_frames=[TIT2(encoding=_encoding(tags.title), text=[tags.title])]))
     for cid, ch in zip(ids, chapters):
         frames.append(CHAP(element_id=cid, start_time=int(ch.start_ms), end_time=int(ch.end_ms),
                            sub_frames=[TIT2(encoding=_encoding(ch.title), text=[ch.title])]))
@@ -221,7 +231,7 @@ def write_tags(mp3: Path, tags: TagSet) -> None:
     leaves it as it was.
     """
     mp3 = Path(mp3)
-    _check_chapters(tags.chapters, mp3)
+    _check_chapters(tags.chapters + tags.parts, mp3)
     id3 = _OrderedID3()
     for f in FIELDS:
         for frame in _frames_for(f, getattr(tags, f.name), tags):
@@ -310,11 +320,26 @@ def read_tags(mp3: Path) -> TagSet:
                  for c in id3.getall("CHAP")),
                 key=lambda c: (c.start_ms, c.end_ms),
             ))
+            values["parts"] = _read_parts(id3)
     known = {f.name for f in dc_fields(TagSet)}
     values = {k: v for k, v in values.items() if k in known and v is not None}
     if "title" not in values:
         values["title"] = ""
     return TagSet(**values)
+
+
+def _read_parts(id3: ID3) -> tuple[Chapter, ...]:
+    """An edition's top-level chapters: the child CTOCs of the top-level CTOC, each spanning its CHAPs."""
+    chaps = {c.element_id: c for c in id3.getall("CHAP")}
+    tocs = {t.element_id: t for t in id3.getall("CTOC")}
+    top = next((t for t in tocs.values() if t.flags & CTOCFlags.TOP_LEVEL), None)
+    parts = []
+    for child in (tocs[i] for i in (top.child_element_ids if top else ()) if i in tocs):
+        inside = [chaps[i] for i in child.child_element_ids if i in chaps]
+        if inside:
+            parts.append(Chapter(title=_title(child.sub_frames) or "", start_ms=min(c.start_time for c in inside),
+                                 end_ms=max(c.end_time for c in inside)))
+    return tuple(sorted(parts, key=lambda c: c.start_ms))
 
 
 def read_id3_facts(mp3: Path) -> Id3Facts:

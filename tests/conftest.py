@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -75,3 +79,47 @@ def seed_build(tmp_path_factory):
     env = {"XDG_CACHE_HOME": str(base / "cache")}
     proc = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", "http://127.0.0.1:8000/", env=env)
     return out, proc, env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def http_server(directory: Path, port: int):
+    """``python -m http.server`` serving ``directory`` on ``port`` (a plain static host), until the block ends."""
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("http.server did not come up")
+                time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def gpodder(home: Path):
+    """A ``gpo`` command runner with its own gPodder home (downloads in ``home/downloads``)."""
+    env = {**os.environ, "GPODDER_HOME": str(home), "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
+           "HOME": str(home / "home")}
+
+    def gpo(*args: str) -> str:
+        proc = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, f"gpo {' '.join(args)}: {proc.stdout}\n{proc.stderr}"
+        return proc.stdout
+
+    return gpo

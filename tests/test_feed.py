@@ -7,13 +7,9 @@ import datetime as dt
 import hashlib
 import html
 import io
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from lxml import etree
 from audiocast.config import Config, PodcastConfig
 from audiocast.errors import AudiocastError
 from audiocast.model import Chapter, Episode
+from tests.conftest import free_port, gpodder, http_server
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "atom": "http://www.w3.org/2005/Atom", "psc": "http://podlove.org/simple-chapters",
@@ -251,18 +248,12 @@ def test_enclosure_length_is_read_from_disk_not_the_record(tmp_path):
 
 
 # --------------------------------------------------------------------------- gPodder
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's `gpo` is not installed (apt-get install gpodder)")
 def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_path):
     from audiocast.feed import write_feed
     from audiocast.state import merge_episode
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     out = tmp_path / "out"
     episodes: tuple[Episode, ...] = ()
@@ -270,27 +261,9 @@ def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_pa
         episodes = merge_episode(episodes, episode(out, slug, day=i + 1, seconds=2 + i, freq=300 + 200 * i))
     write_feed(episodes, config(base_url=base), out)
 
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(base + "feed.xml", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("http.server did not come up")
-                time.sleep(0.1)
-        home = tmp_path / "gpodder"
-        env = {**os.environ, "GPODDER_HOME": str(home), "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
-               "HOME": str(tmp_path / "home")}
-
-        def gpo(*args):
-            proc = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120)
-            assert proc.returncode == 0, f"gpo {' '.join(args)}: {proc.stdout}\n{proc.stderr}"
-            return proc.stdout
-
+    home = tmp_path / "gpodder"
+    gpo = gpodder(home)
+    with http_server(out, port):
         gpo("subscribe", base + "feed.xml")
         gpo("update")
         listing = gpo("episodes", "--guid")
@@ -299,13 +272,6 @@ def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_pa
         gpo("download")
         for ep in episodes:  # gPodder marks older episodes as old on subscribe: fetch those by guid
             gpo("download", base + "feed.xml", ep.guid)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
     def digest(p: Path) -> str:
         return hashlib.sha256(p.read_bytes()).hexdigest()

@@ -435,3 +435,26 @@ def test_author_is_a_name_without_date_or_job_title():
     assert clean_author("Jane Doe | March 3, 2016") == "Jane Doe"
     assert clean_author("Jane Doe and John Smith") == "Jane Doe, John Smith"
     assert clean_author("Mary March") == "Mary March"  # a surname that is also a month stays
+
+
+@pytest.mark.parametrize("head, url", [
+    ('<link rel="canonical" href="https://news.example/storm">', "https://news.example/storm"),
+    ('<meta property="og:url" content="https://news.example/og">', "https://news.example/og"),
+    ('<link rel="canonical" href="javascript:alert(1)">', None),  # not a web address: left out
+    ("", None),
+])
+def test_html_url_is_the_canonical_link(tmp_path, head, url):
+    path = tmp_path / "storm.html"
+    path.write_text(_page(f"<article><h1>Storm</h1><p>{_PARA}</p></article>", head=f"<title>Storm</title>{head}"),
+                    encoding="utf-8")
+    assert read_article(path).url == url
+
+
+def test_markdown_front_matter_url_and_order(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A\nurl: https://example.com/a\norder: 3\n---\n\nSome text to read aloud.\n")
+    article = read_article(path)
+    assert (article.url, article.order) == ("https://example.com/a", 3.0)
+    path.write_text("---\ntitle: A\norder: first\n---\n\nSome text to read aloud.\n")
+    with pytest.raises(ReadError, match="order must be a number"):
+        read_article(path)

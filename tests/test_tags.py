@@ -195,3 +195,32 @@ def test_bad_input_names_the_file(tmp_path, mp3):
         read_tags(untagged)
     with pytest.raises(ValueError):
         write_tags(mp3, TagSet(title="x", chapters=(Chapter("bad", 500, 500),)))
+
+
+def test_an_editions_parts_are_titled_ctocs_nesting_their_chapters(mp3):
+    from audiocast.check_edition import nested_parts
+
+    duration = duration_of(mp3)
+    chapters = chapters_for(duration)  # six chapters: the opening, two articles of two chapters each, credits
+    b = [c.start_ms for c in chapters] + [duration]
+    parts = (Chapter("In this edition", 0, b[1]), Chapter("First story", b[1], b[3]),
+             Chapter("Second “story”", b[3], b[5]), Chapter("Credits", b[5], duration))
+    write_tags(mp3, tagset(duration, chapters=chapters, parts=parts))
+    facts = read_id3_facts(mp3)
+    (top,) = [t for t in facts.tocs if t.top_level]
+    tocs = {t.element_id: t for t in facts.tocs}
+    assert [tocs[cid].title for cid in top.child_ids] == [p.title for p in parts]
+    assert [len(tocs[cid].child_ids) for cid in top.child_ids] == [1, 2, 2, 1]
+    assert all(tocs[cid].ordered and not tocs[cid].top_level for cid in top.child_ids)
+    assert read_tags(mp3).parts == parts == nested_parts(facts)
+    # players that list CHAP frames still see every chapter, in order
+    assert [c["tags"]["title"] for c in ffprobe_json(mp3)["chapters"]] == list(TITLES)
+
+
+def test_an_episode_without_parts_keeps_one_flat_ctoc(mp3):
+    duration = duration_of(mp3)
+    write_tags(mp3, tagset(duration))
+    facts = read_id3_facts(mp3)
+    (toc,) = facts.tocs
+    assert toc.top_level and toc.child_ids == tuple(c.element_id for c in facts.chapters)
+    assert read_tags(mp3).parts == ()

@@ -278,6 +278,8 @@ def make_article(
     quote_hints: Iterable[str] = (),
     drop_standfirst: bool = False,
     empty_message: str = "no body text after the title",
+    url: Optional[str] = None,
+    order: Optional[float] = None,
 ) -> Article:
     """Clean ``sections`` and build the :class:`Article`; ReadError if no body text is left.
 
@@ -308,6 +310,8 @@ def make_article(
         image=image,
         quote_hints=hints,
         source_format=source_format,
+        url=url if url and re.match(r"^https?://\S+$", url) and len(url) <= MAX_TITLE_CHARS else None,
+        order=order,
     )
 
 

@@ -67,8 +67,16 @@ def read_html(path: Path) -> Article:
     return make_article(
         path, title=title, author=author, sections=sections, source_format="html",
         date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
-        empty_message="no article text found",
+        empty_message="no article text found", url=_canonical(tree, ld),
     )
+
+
+def _canonical(tree, ld: dict) -> Optional[str]:
+    """Where the page is published: ``<link rel="canonical">``, else og:url, else the JSON-LD url."""
+    for found in (tree.xpath("//link[@rel='canonical']/@href"), tree.xpath("//meta[@property='og:url']/@content")):
+        if found and str(found[0]).strip():
+            return str(found[0]).strip()
+    return _ld_str(ld.get("url"))
 
 
 MIN_ARTICLE_WORDS = 12

@@ -105,6 +105,8 @@ def read_markdown(path: Path) -> Article:
         description=_meta_str(meta, "description") or _meta_str(meta, "summary"),
         image=image_path,
         quote_hints=hints,
+        url=_meta_str(meta, "url"),
+        order=_order(meta.get("order"), path),
     )
 
 
@@ -160,6 +162,15 @@ def _same(a: str, b: Optional[str]) -> bool:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if _END_PUNCT.search(text) else text + "."
+
+
+def _order(value: Any, path: Path) -> Optional[float]:
+    """Front matter ``order`` (an article's place in an edition): a number, or a ReadError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ReadError(f"front matter order must be a number, got {value!r}", path)
+    return float(value)
 
 
 def _meta_str(meta: dict[str, Any], key: str) -> Optional[str]:

@@ -1,0 +1,227 @@
+"""The audio edition: one episode for every article of a build, a chapter per article.
+
+An edition is made of the same parts as any episode, so it sounds like one:
+
+* a spoken opening (the edition's title, "in this edition" and each headline);
+* every article as its own episode reads it (the same segments, the same casting:
+  cast memory keeps each speaker's voice across articles and editions), each
+  introduced by a short transition naming it ("Next story. <title>, by <author>.");
+* closing credits naming the authors and saying the voices are synthetic.
+
+Its chapters nest: one top-level chapter ("part") for the opening, each article
+and the credits, and inside each article the chapters its own episode would have
+(:func:`audiocast.chapters.plan_chapters` on the article's own marks), the first
+titled with the article's title.  The clips are the per-article episodes' clips
+(the cache key is voice + text), so an edition built with or after them
+synthesises only its opening, transitions and credits, once.
+
+The edition is the episode ``edition-YYYY-MM-DD``: its guid follows from that
+slug, so a rebuild on the same day replaces it in the feed and never duplicates it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional, Sequence
+
+from audiocast import __version__
+from audiocast.chapters import chapters_json, plan_chapters
+from audiocast.config import Config
+from audiocast.model import Article, Casting, Chapter, Line, Script, Segment
+from audiocast.production import intro_text, lines_for
+
+OPENING_TITLE = "In this edition"
+CREDITS_TITLE = "Credits"
+TRANSITION_PARAGRAPH = -1  # the transition before an article is a paragraph of its own, before the first
+
+
+@dataclass(frozen=True)
+class Story:
+    """One article of the edition, understood and cast as for its own episode."""
+
+    article: Article
+    script: Script
+    casting: Casting
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The edition as one script: its lines, which article each segment belongs to, where each one's sections start."""
+
+    script: Script
+    lines: tuple[Line, ...]
+    offsets: tuple[int, ...]  # first section index of each story in the combined script
+
+
+def edition_slug(day: dt.date) -> str:
+    """The edition's slug (and so its guid and file names): one per day."""
+    return f"edition-{day.isoformat()}"
+
+
+def edition_title(config: Config, day: dt.date) -> str:
+    """The title from the ``[edition] title`` pattern, e.g. "The Sampler — Wednesday 2 December 2026"."""
+    when = dt.datetime(day.year, day.month, day.day)
+    return " ".join(config.edition.title.format(show=config.podcast.title.strip(), date=when).split())
+
+
+def order_key(article: Article, how: str) -> tuple:
+    """Sort key of an article in the edition: ``order`` (front matter), then date, then file name."""
+    name = article.source.name
+    when = article.date.timestamp() if article.date else float("inf")
+    if how == "name":
+        return (name,)
+    if how == "date":
+        return (when, name)
+    return (article.order is None, article.order or 0.0, when, name)
+
+
+def authors_of(stories: Sequence[Story]) -> list[str]:
+    """Every author once, in the order of the stories."""
+    names: list[str] = []
+    for story in stories:
+        for name in (story.article.author or "").split(", "):
+            if name.strip() and name.strip() not in names:
+                names.append(name.strip())
+    return names
+
+
+def spoken_list(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --------------------------------------------------------------------------- the script
+def compose(stories: Sequence[Story], title: str, show: str) -> Composition:
+    """The edition's script and lines: opening, each story after its transition, credits."""
+    if not stories:
+        raise ValueError("an edition needs at least one article")
+    offsets, sections, total = [], [], 0
+    for story in stories:
+        offsets.append(total)
+        sections.extend(story.article.sections)
+        total += max(len(story.article.sections), 1 + max((s.section for s in story.script.segments), default=0))
+    headlines = [intro_text("", " ".join(s.article.title.split()), s.article.author) for s in stories]
+    count = "one story" if len(stories) == 1 else f"{len(stories)} stories"
+    opening = [Segment(kind="narration", text=f"{title.rstrip('.')}. In this edition, {count}.", part="intro")]
+    opening += [Segment(kind="narration", text=h, paragraph=i + 1, part="intro") for i, h in enumerate(headlines)]
+
+    segments: list[Segment] = list(opening)
+    groups: list[tuple[int, int, Casting]] = [(0, len(opening), stories[0].casting)]
+    for k, (story, offset) in enumerate(zip(stories, offsets)):
+        lead = "Our first story" if k == 0 else "And finally" if k == len(stories) - 1 else "Next story"
+        start = len(segments)
+        segments.append(Segment(kind="narration", text=intro_text(lead, " ".join(story.article.title.split()),
+                                                                  story.article.author),
+                                section=offset, paragraph=TRANSITION_PARAGRAPH))
+        segments.extend(replace(seg, section=seg.section + offset, part="body") for seg in story.script.segments)
+        groups.append((start, len(segments), story.casting))
+    authors = authors_of(stories)
+    credits = f"That was {title.rstrip('.')}."
+    if authors:
+        credits += f" Written by {spoken_list(authors)}."
+    credits += f" Produced{' for ' + show if show else ''} with audiocast; the voices are synthetic. " \
+               "Thank you for listening."
+    segments.append(Segment(kind="narration", text=credits, section=max(total - 1, 0), part="outro"))
+    groups.append((len(segments) - 1, len(segments), stories[0].casting))
+
+    first = stories[0].article
+    article = Article(source=Path("edition"), slug="edition", title=title, author=", ".join(authors) or None,
+                      sections=tuple(sections), date=first.date)
+    script = Script(article=article, segments=tuple(segments),
+                    speakers=tuple(sp for s in stories for sp in s.script.speakers))
+    lines: list[Line] = []
+    for start, end, casting in groups:  # each part read with its own article's casting
+        part = Script(article=article, segments=tuple(segments[start:end]))
+        lines.extend(replace(line, segment=line.segment + start) for line in lines_for(part, casting))
+    return Composition(script=script, lines=tuple(lines), offsets=tuple(offsets))
+
+
+# --------------------------------------------------------------------------- chapters
+class EditionPlanner:
+    """Plans the edition's chapters from its paragraph marks (a ``planner`` for :class:`audiocast.stitch.Stitcher`).
+
+    The chapters are flat and contiguous (what CHAP frames and players list): the
+    opening, each story's own chapters (planned as in its episode, its transition
+    as the intro, the first chapter titled after the story), then the credits.
+    ``first_chapters`` records, for the last plan made, where each story starts.
+    """
+
+    def __init__(self, stories: Sequence[Story], offsets: Sequence[int]) -> None:
+        self._stories, self._offsets = list(stories), list(offsets)
+        self.first_chapters: tuple[int, ...] = ()
+        self.credits = False
+
+    def __call__(self, script: Script, marks, duration_ms: int) -> tuple[Chapter, ...]:
+        per_story: list[list] = [[] for _ in self._stories]
+        credits_at: Optional[int] = None
+        for part, section, paragraph, start in marks:
+            if part == "outro":
+                credits_at = start if credits_at is None else credits_at
+            elif part == "body":
+                k = bisect.bisect_right(self._offsets, section) - 1
+                per_story[k].append((part, section, paragraph, start))
+        starts = [m[0][3] for m in per_story]
+        ends = starts[1:] + [credits_at if credits_at is not None else duration_ms]
+        plan: list[tuple[str, int]] = [(OPENING_TITLE, 0)]
+        firsts = []
+        for story, offset, story_marks, begin, end in zip(self._stories, self._offsets, per_story, starts, ends):
+            local = [("intro", 0, 0, 0) if p == TRANSITION_PARAGRAPH else (part, s - offset, p, t - begin)
+                     for part, s, p, t in story_marks]
+            own = plan_chapters(story.script, local, max(end - begin, 1))
+            firsts.append(len(plan))
+            plan.append((" ".join(story.article.title.split()), begin))
+            plan.extend((c.title, c.start_ms + begin) for c in own[1:])
+        if credits_at is not None:
+            plan.append((CREDITS_TITLE, credits_at))
+        self.first_chapters, self.credits = tuple(firsts), credits_at is not None
+        bounds = [s for _, s in plan[1:]] + [duration_ms]
+        return tuple(Chapter(title=t, start_ms=s, end_ms=e) for (t, s), e in zip(plan, bounds))
+
+    def parts(self, chapters: Sequence[Chapter]) -> tuple[Chapter, ...]:
+        """The top-level chapters (opening, one per story, credits) spanning the final ``chapters``."""
+        firsts = list(self.first_chapters) + ([len(chapters) - 1] if self.credits else [])
+        titles = [OPENING_TITLE] + [" ".join(s.article.title.split()) for s in self._stories]
+        titles += [CREDITS_TITLE] if self.credits else []
+        starts = [0] + firsts
+        ends = firsts + [len(chapters)]
+        return tuple(Chapter(title=t, start_ms=chapters[a].start_ms, end_ms=chapters[b - 1].end_ms)
+                     for t, a, b in zip(titles, starts, ends))
+
+
+def edition_chapters_json(parts: Sequence[Chapter], chapters: Sequence[Chapter], urls: Sequence[Optional[str]],
+                          **meta: Optional[str]) -> str:
+    """JSON chapters 1.2: the parts in the table of contents, every nested chapter after its part with ``toc: false``.
+
+    ``urls``: one per part (the article's address, or None); each part's chapters carry it too.
+    """
+    doc = json.loads(chapters_json(parts, **meta))
+    nested = json.loads(chapters_json(chapters))["chapters"]
+    entries = []
+    for part, entry, url in zip(parts, doc["chapters"], urls):
+        entries.append(dict(entry, url=url) if url else entry)
+        for chapter, sub in zip(chapters, nested):
+            if part.start_ms <= chapter.start_ms < part.end_ms:
+                entries.append(dict(sub, toc=False, url=url) if url else dict(sub, toc=False))
+    doc["chapters"] = entries
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def story_lines(parts: Sequence[Chapter]) -> str:
+    """The stories of the edition, one per line (the feed adds each one's timestamp)."""
+    return "In this edition: " + "; ".join(p.title for p in parts[1:-1] if p.title != CREDITS_TITLE) + "."
+
+
+def edition_digest(stories: Sequence[Story], config: Config, title: str, lexicon_digest: str) -> str:
+    """A hash of everything that changes the edition's bytes: a rebuild with the same hash touches nothing."""
+    payload = json.dumps({
+        "version": __version__, "title": title, "lexicon": lexicon_digest,
+        "config": repr((config.audio, config.pauses, config.podcast, config.edition)),
+        "stories": [repr((s.article.title, s.article.author, s.article.sections, s.article.date,
+                          s.article.description, s.article.url, s.casting)) for s in stories],
+    }, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
