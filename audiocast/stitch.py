@@ -138,9 +138,13 @@ class Stitcher:
         # limiter | LAME start now, so their start-up is over by the time the first clip is ready
         self._ceiling_db, self._written = CEILING_DBTP, 0
         self._rider: Optional[LoudnessRider] = None
-        self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
-            self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate, channels=self._channels,
-            label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler())
+        try:
+            self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
+                self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate, channels=self._channels,
+                label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler())
+        except BaseException as exc:  # SIGTERM/Ctrl-C too: no `with` will call close() for a half-made stitcher
+            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         self._error: Optional[BaseException] = None
         self._done = False
         self._feeder = threading.Thread(target=self._feed_safely, name="audiocast-stitch", daemon=True)
