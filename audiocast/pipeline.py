@@ -216,16 +216,16 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
         for index, rendered in _render(pending, out_dir, options, progress, temps):
             item = pending[index]
             path = item.source
-            mine: list[str] = []
+            mark = len(written)
             if isinstance(rendered, Failure):
                 result = ArticleResult(source=path, error=_failure_line(path, rendered, options.debug, progress))
             else:
                 result = _guarded(path, options, progress,
-                                  lambda: _finish(item, rendered, temps[index], out_dir, mine))
+                                  lambda: _finish(item, rendered, temps[index], out_dir, written))
                 if result.error:
-                    remove_files(out_dir, set(mine) - in_use)
+                    remove_files(out_dir, set(written[mark:]) - in_use)
+                    del written[mark:]
                 else:
-                    written.extend(mine)
                     progress(f"{path}: built in {rendered.seconds:.1f}s")
             _event(progress, path, "failed" if result.error else "built")
             results[path] = replace(result, seconds=time.perf_counter() - started_at[path])
