@@ -1,10 +1,13 @@
-"""Renders on this machine: in this process, or up to ``jobs`` at once in fresh worker processes.
+"""Renders on this machine: in this process, or up to ``jobs`` at once in worker processes.
 
-Every article rendered in a worker gets a process of its own (``max_tasks_per_child=1``),
-forked from a forkserver that has already imported the heavy modules: a stateful
-engine (espeak's pitch flutter, Piper's noise generator) starts each article from the
-same state, so an article's bytes cannot depend on which articles a worker built before
-it, nor on ``--jobs``.  The parent keeps casting, file names and publishing
+When the articles use a stateful engine (espeak's pitch flutter, Piper's noise
+generator), every article gets a worker process of its own (``max_tasks_per_child=1``),
+forked from a forkserver that has already imported the heavy modules, so each starts
+from the same state and its bytes cannot depend on which articles a worker built
+before it, nor on ``--jobs``.  Stateless engines (flite, Festival, Piper without noise)
+give the same bytes in any process, so their workers are kept for the next article,
+with their engines warm (``AUDIOCAST_FRESH_WORKERS=1`` forces a fresh process per
+article anyway: bench/scale.py measures what that costs).  The parent keeps casting, file names and publishing
 (pipeline.py); workers write only their article's temp MP3 and the shared clip cache.
 
 A worker that dies (killed, out of memory) breaks the pool: the articles that were not
@@ -26,6 +29,7 @@ from audiocast.render import Failure, RenderJob, Rendered, run_job
 # (article source, "clips" | "encoding", done, total)
 Events = Callable[[str, str, int, int], None]
 RETRIES = 2
+FRESH_ENV = "AUDIOCAST_FRESH_WORKERS"  # "1": a fresh process per article even for stateless engines (to measure it)
 PRELOAD = ["audiocast.render", "audiocast.stitch", "audiocast.synth", "audiocast.tags", "audiocast.encode",
            "audiocast.engines.pyttsx3_engine", "audiocast.engines.flite_engine",
            "audiocast.engines.festival_engine"]
@@ -37,7 +41,7 @@ def render_all(jobs_: Sequence[RenderJob], jobs: int, *, fresh: bool,
 
     In this process, in order, when there is one job or ``jobs`` is 1 and ``fresh`` is
     false (the cast has no stateful engine, so a process's history does not matter);
-    otherwise in fresh worker processes, ``jobs`` at a time, each article's clips then
+    otherwise in worker processes (``fresh``: one per article), ``jobs`` at a time, each article's clips then
     synthesised with ``jobs // workers`` threads (a lone long article keeps them all).
     """
     if not jobs_:
@@ -47,10 +51,10 @@ def render_all(jobs_: Sequence[RenderJob], jobs: int, *, fresh: bool,
             report = (lambda kind, done, total, src=job.source: events(src, kind, done, total)) if events else None
             yield index, run_job(job, report)
         return
-    yield from _pooled(list(jobs_), jobs, events)
+    yield from _pooled(list(jobs_), jobs, events, fresh or os.environ.get(FRESH_ENV) == "1")
 
 
-def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events]):
+def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: bool):
     from audiocast.synth import default_cache_dir
 
     workers = max(1, min(jobs, len(jobs_)))
@@ -65,8 +69,8 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events]):
         todo = list(range(len(jobs_)))
         for attempt in range(RETRIES + 1):
             broken: list[int] = []
-            pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                                          max_tasks_per_child=1)
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=_context(), max_tasks_per_child=1 if fresh else None)
             try:
                 futures = {pool.submit(_work, jobs_[i], setting, channel): i for i in todo}
                 pending = set(futures)
