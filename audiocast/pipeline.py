@@ -40,7 +40,7 @@ class BuildOptions:
     """How to build, beyond the config file."""
 
     cast: Optional[str] = None  # overrides config.audio.cast
-    jobs: Optional[int] = None  # synthesis worker processes (None: CPU count)
+    jobs: Optional[int] = None  # articles rendered at once in worker processes (None: CPU count)
     strict: bool = False  # warnings fail the article
     force: bool = False  # rebuild episodes even when nothing changed
     cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
