@@ -252,11 +252,21 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
         remove_files(out_dir, set(written) - in_use)
         raise
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
+    finally:  # a worker that died leaves its MP3 half-written, under its writer's own temp name beside it
+        _remove_temps(out_dir, temps)
     return BuildReport(results=tuple(ordered), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
+
+
+def _remove_temps(out_dir: Path, temps: list[Path]) -> None:
+    """Remove the render targets ``temps`` and the writers' temp files of them (``.<target>.<8 chars>.mp3``)."""
+    names = {t.name for t in temps}
+    with contextlib.suppress(OSError):
+        for entry in out_dir.iterdir():
+            name = entry.name
+            if name in names or name.startswith("..") and any(
+                    name[1:].startswith(target + ".") for target in names if len(target) < len(name)):
+                entry.unlink(missing_ok=True)
 
 
 def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps: list[Path]):
