@@ -17,6 +17,7 @@ finished are tried again in a new pool, once per death, at most :data:`RETRIES` 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import queue as queue_module
@@ -147,3 +148,22 @@ def mp3_path(out_dir: Path, mp3_name: str) -> Path:
     import secrets
 
     return out_dir / f".{mp3_name}.{secrets.token_hex(4)}.mp3"
+
+
+def remove_temps(out_dir: Path, temps: list[Path]) -> None:
+    """Remove the render targets ``temps`` and the writers' temp files of them (``.<target>.<8 chars>.mp3``)."""
+    names = {t.name for t in temps}
+    with contextlib.suppress(OSError):
+        for entry in out_dir.iterdir():
+            name = entry.name
+            if name in names or name.startswith("..") and any(
+                    name[1:].startswith(target + ".") for target in names if len(target) < len(name)):
+                entry.unlink(missing_ok=True)
+
+
+def stateful(jobs: Sequence[RenderJob]) -> bool:
+    """True when a clip of these jobs can depend on what its process said before (see the module docstring)."""
+    from audiocast.engines import get_engine
+
+    profiles = {line.profile for job in jobs for line in job.lines}
+    return any(get_engine(p.engine).is_stateful(p) for p in profiles)

@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -253,25 +252,16 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
         remove_files(out_dir, set(written) - in_use)
         raise
     finally:  # a worker that died leaves its MP3 half-written, under its writer's own temp name beside it
-        _remove_temps(out_dir, temps)
+        from audiocast.parallel import remove_temps
+
+        remove_temps(out_dir, temps)
     return BuildReport(results=tuple(ordered), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
 
 
-def _remove_temps(out_dir: Path, temps: list[Path]) -> None:
-    """Remove the render targets ``temps`` and the writers' temp files of them (``.<target>.<8 chars>.mp3``)."""
-    names = {t.name for t in temps}
-    with contextlib.suppress(OSError):
-        for entry in out_dir.iterdir():
-            name = entry.name
-            if name in names or name.startswith("..") and any(
-                    name[1:].startswith(target + ".") for target in names if len(target) < len(name)):
-                entry.unlink(missing_ok=True)
-
-
 def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps: list[Path]):
     """Render the pending articles here or in worker processes; yield (index, Rendered or Failure)."""
-    from audiocast.parallel import mp3_path, render_all
+    from audiocast.parallel import mp3_path, render_all, stateful
 
     jobs = []
     for item in pending:
@@ -283,10 +273,10 @@ def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps
         from audiocast.distributed import render_on_cluster
 
         jobs = [replace(j, clip_jobs=1) for j in jobs]  # a worker runs as many articles as it has threads
-        yield from render_on_cluster(options.scheduler, jobs, temps, fresh=_stateful(jobs))
+        yield from render_on_cluster(options.scheduler, jobs, temps, fresh=stateful(jobs))
         return
     events = getattr(progress, "render_event", None) if getattr(progress, "live", False) else None
-    yield from render_all(jobs, options.jobs or os.cpu_count() or 1, fresh=_stateful(jobs), events=events)
+    yield from render_all(jobs, options.jobs or os.cpu_count() or 1, fresh=stateful(jobs), events=events)
 
 
 def _event(progress: Progress, source, state: str, done: int = 0, total: int = 0) -> None:
@@ -294,14 +284,6 @@ def _event(progress: Progress, source, state: str, done: int = 0, total: int = 0
     report = getattr(progress, "render_event", None)
     if report is not None:
         report(str(source), state, done, total)
-
-
-def _stateful(jobs) -> bool:
-    """True when a clip can depend on what its process said before (see parallel.py)."""
-    from audiocast.engines import get_engine
-
-    profiles = {line.profile for job in jobs for line in job.lines}
-    return any(get_engine(p.engine).is_stateful(p) for p in profiles)
 
 
 def _guarded(path: Path, options: BuildOptions, progress: Progress, step):
