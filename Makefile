@@ -25,6 +25,7 @@ bench: setup-test
 	$(BIN)/python bench/voices.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/html.py
+	$(BIN)/python bench/scale.py
 
 setup: system $(VENV)/.installed bytecode
 setup-test: system system-test $(VENV)/.installed-test bytecode

@@ -46,7 +46,12 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
               help="Config file (default: audiocast.toml in the source folder, then the working directory).")
 @click.option("--base-url", help="Public URL where OUT will be served (enclosure and feed links).")
 @click.option("--cast", "cast_name", help="Voice cast to use, e.g. default or natural (see `audiocast voices`).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Synthesis worker processes [default: CPU count].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Articles built at once, each in a fresh worker process [default: CPU count].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Build the articles on a Dask cluster, e.g. tcp://HOST:8786 (needs audiocast[distributed]).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Clip cache folder (shared storage for a cluster) [default: the user cache directory].")
 @click.option("--bitrate", type=int, help="MP3 bitrate in kbps [default: 64].")
 @click.option("--strict", is_flag=True, help="Treat warnings (no author, no quotes found...) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild every episode even if nothing changed.")
@@ -56,8 +61,8 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--edition-date", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The edition's date, YYYY-MM-DD [default: today].")
 @VOICES_DIR
-def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, strict, force, quiet, debug,
-          edition, edition_date, voices_dir) -> None:
+def build(sources, out_dir, config_file, base_url, cast_name, jobs, scheduler, cache_dir, bitrate, strict, force, quiet,
+          debug, edition, edition_date, voices_dir) -> None:
     """Build episodes and the podcast feed from SOURCES (files or folders; default: seeds/).
 
     Each article becomes OUT/<slug>.mp3 (tagged, with chapters) plus transcripts
@@ -69,6 +74,7 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
       audiocast build seeds/ -o public/ --base-url https://example.com/podcast/
       audiocast build --cast natural seeds/article.md
       audiocast build seeds/ --edition     # plus OUT/edition-YYYY-MM-DD.mp3 of every article
+      audiocast build seeds/ --scheduler tcp://10.0.0.5:8786 --cache-dir /mnt/shared/audiocast-clips
     """
     from audiocast.pipeline import BuildOptions, build as run_build
 
@@ -77,9 +83,13 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
         podcast={"base_url": base_url}, audio={"bitrate": bitrate, "cast": cast_name},
         edition={"enabled": True if edition or edition_date else None})
     options = BuildOptions(cast=cast_name, jobs=jobs, strict=strict, force=force, voices_dir=voices_dir,
-                           debug=debug, edition_date=edition_date.date() if edition_date else None)
-    progress = (lambda _m: None) if quiet and not debug else (lambda m: click.echo(m, err=True))
-    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress), out_dir)
+                           debug=debug, scheduler=scheduler, cache_dir=cache_dir,
+                           edition_date=edition_date.date() if edition_date else None)
+    from audiocast.progress import Display
+
+    progress = Display(quiet=quiet and not debug)
+    report = _interruptible(lambda: run_build(list(sources), out_dir, config, options, progress=progress), out_dir,
+                            progress.close)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     lines = report.summary().splitlines()
@@ -90,10 +100,11 @@ def build(sources, out_dir, config_file, base_url, cast_name, jobs, bitrate, str
         sys.exit(1)
 
 
-def _interruptible(run, out_dir: Path):
+def _interruptible(run, out_dir: Path, finish=lambda: None):
     """Run ``run()`` with SIGTERM treated like Ctrl-C and OS faults of the output as one line.
 
-    The build has removed what it had not published by then.
+    The build has removed what it had not published by then.  ``finish()`` runs first
+    whatever happens (it clears the progress line).
     """
     import signal
 
@@ -102,7 +113,10 @@ def _interruptible(run, out_dir: Path):
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        return run()
+        try:
+            return run()
+        finally:
+            finish()
     except OSError as exc:  # disk full, read-only or unwritable output: the build removed its unpublished files
         from audiocast.errors import output_fault
 

@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from audiocast import __version__
 from audiocast.config import Config
 from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Article, Casting, Episode, Script
+from audiocast.render import Failure
 
 Progress = Callable[[str], None]
 # Faults of the output folder that fail the whole build (see audiocast.errors.output_fault)
@@ -39,13 +39,14 @@ class BuildOptions:
     """How to build, beyond the config file."""
 
     cast: Optional[str] = None  # overrides config.audio.cast
-    jobs: Optional[int] = None  # synthesis worker processes (None: CPU count)
+    jobs: Optional[int] = None  # articles rendered at once in worker processes (None: CPU count)
     strict: bool = False  # warnings fail the article
     force: bool = False  # rebuild episodes even when nothing changed
     cache_dir: Optional[Path] = None  # clip cache (None: the user cache directory)
     voices_dir: Optional[Path] = None  # voice library (None: the shipped voices/)
     debug: bool = False  # show the traceback of an unexpected error in an article
     edition_date: Optional[dt.date] = None  # the day of the edition (config [edition]; None: today)
+    scheduler: Optional[str] = None  # a Dask scheduler's address: render the articles on that cluster
 
 
 @dataclass(frozen=True)
@@ -198,43 +199,62 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     committed = episodes
     in_use = set().union(*(episode_files(e) for e in committed)) if committed else set()
     written: list[str] = []  # files renamed into out/ by this build that the feed does not point to yet
-    results: list[ArticleResult] = []
+    results: dict[Path, ArticleResult] = {}
+    started_at: dict[Path, float] = {}
+    pending: list[Pending] = []
+    temps: list[Path] = []  # where workers write the MP3s being rendered
     # [edition] per_article = false: the articles are heard only in the edition
     episode_paths = paths if config.edition.per_article or not config.edition.enabled else []
     try:
-        for path in episode_paths:
+        for path in episode_paths:  # read and cast centrally, in order: a speaker keeps one voice however work is spread
             progress(f"reading {path}")
-            t0 = time.perf_counter()
+            started_at[path] = time.perf_counter()
+            outcome = _guarded(path, options, progress, lambda: _prepare(
+                path, slugs[path], out_dir, config, options, library, cast, memory, episodes, cover, progress))
+            if isinstance(outcome, ArticleResult):
+                results[path] = outcome
+                _event(progress, path, "failed")
+                continue
+            outcome, memory = outcome
+            if isinstance(outcome, ArticleResult):
+                results[path] = replace(outcome, seconds=time.perf_counter() - started_at[path])
+                _event(progress, path, "up to date")
+            else:
+                pending.append(outcome)
+        for index, rendered in _render(pending, out_dir, options, progress, temps):
+            item = pending[index]
+            path = item.source
             mark = len(written)
-            try:
-                result, memory = _build_one(path, slugs[path], out_dir, config, options, library, cast, memory,
-                                            episodes, cover, progress, written)
-            except AudiocastError as exc:  # one line, even when a tool's message has several
-                result = ArticleResult(source=path, error=exc.format_message().strip().splitlines()[0])
-            except OSError as exc:
-                if exc.errno in OUTPUT_FAULTS:  # the next article would fail the same way
-                    raise
-                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
-                result = ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
-            if result.error:
-                remove_files(out_dir, set(written[mark:]) - in_use)
-                del written[mark:]
+            if isinstance(rendered, Failure):
+                result = ArticleResult(source=path, error=_failure_line(path, rendered, options.debug, progress))
+            else:
+                result = _guarded(path, options, progress,
+                                  lambda: _finish(item, rendered, temps[index], out_dir, written))
+                if result.error:
+                    remove_files(out_dir, set(written[mark:]) - in_use)
+                    del written[mark:]
+                else:
+                    progress(f"{path}: built in {rendered.seconds:.1f}s")
+            _event(progress, path, "failed" if result.error else "built")
+            results[path] = replace(result, seconds=time.perf_counter() - started_at[path])
+        ordered: list[ArticleResult] = []
+        for path in episode_paths:  # merged in source order: episode numbers do not depend on which finished first
+            result = results[path]
             if result.episode is not None:  # the merged record carries the guid, number and first pubDate
                 episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
                 result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
-            results.append(replace(result, seconds=time.perf_counter() - t0))
+            ordered.append(result)
         if config.edition.enabled:
-            failed = {r.source for r in results if r.error}
+            failed = {r.source for r in ordered if r.error}
             result, memory = _build_edition([p for p in paths if p not in failed], slugs, out_dir, config, options,
                                             library, cast, memory, episodes, cover, progress, written)
             if result.episode is not None:
                 episodes = merge_episode(episodes, result.episode, feed_url=feed_url)
                 result = replace(result, episode=next(e for e in episodes if e.slug == result.episode.slug))
-            results.append(result)
+            ordered.append(result)
 
         feed_path = page_path = None
-        if any(r.episode for r in results) or episodes:
+        if any(r.episode for r in ordered) or episodes:
             save_cast_memory(out_dir, memory)
             save_state(out_dir, episodes)  # from here on the new files are referenced
             written.clear()
@@ -248,7 +268,11 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
         remove_files(out_dir, set(written) - in_use)
         raise
-    return BuildReport(results=tuple(results), feed=feed_path, seconds=time.perf_counter() - started,
+    finally:  # a worker that died leaves its MP3 half-written, under its writer's own temp name beside it
+        from audiocast.parallel import remove_temps
+
+        remove_temps(out_dir, temps)
+    return BuildReport(results=tuple(ordered), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
 
 
@@ -280,6 +304,57 @@ def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory
     remove_files(out_dir, written[mark:])
     del written[mark:]
     return ArticleResult(source=source, error=f"edition: {error}", seconds=time.perf_counter() - t0), memory
+def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps: list[Path]):
+    """Render the pending articles here or in worker processes; yield (index, Rendered or Failure)."""
+    from audiocast.parallel import mp3_path, render_all, stateful
+
+    jobs = []
+    for item in pending:
+        temps.append(mp3_path(out_dir, item.mp3_name))
+        jobs.append(replace(item.job, mp3=None if options.scheduler else temps[-1]))
+        progress(f"{item.source}: synthesising {len(item.job.lines)} sentences")
+        _event(progress, item.source, "queued", len(item.job.lines))
+    if options.scheduler and jobs:
+        from audiocast.distributed import render_on_cluster
+
+        jobs = [replace(j, clip_jobs=1) for j in jobs]  # a worker runs as many articles as it has threads
+        yield from render_on_cluster(options.scheduler, jobs, temps, fresh=stateful(jobs))
+        return
+    events = getattr(progress, "render_event", None) if getattr(progress, "live", False) else None
+    yield from render_all(jobs, options.jobs or os.cpu_count() or 1, fresh=stateful(jobs), events=events)
+
+
+def _event(progress: Progress, source, state: str, done: int = 0, total: int = 0) -> None:
+    """Tell a progress display (audiocast.progress.Display) an article's state; plain callables ignore it."""
+    report = getattr(progress, "render_event", None)
+    if report is not None:
+        report(str(source), state, done, total)
+
+
+def _guarded(path: Path, options: BuildOptions, progress: Progress, step):
+    """``step()``, or an ArticleResult naming the error when it fails (a fault of the output folder fails the build)."""
+    try:
+        return step()
+    except AudiocastError as exc:  # one line, even when a tool's message has several
+        return ArticleResult(source=path, error=exc.format_message().strip().splitlines()[0])
+    except OSError as exc:
+        if exc.errno in OUTPUT_FAULTS:  # the next article would fail the same way
+            raise
+        return ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+        return ArticleResult(source=path, error=_unexpected(path, exc, options.debug, progress))
+
+
+def _failure_line(path: Path, failure, debug: bool, progress: Progress) -> str:
+    """The one line for a render that failed (in a worker); an OS fault of the output folder fails the build."""
+    if failure.kind == "error":
+        return failure.message
+    if failure.errno in OUTPUT_FAULTS:
+        raise OSError(failure.errno, failure.strerror or failure.message, failure.filename)
+    if debug:
+        progress(failure.traceback)
+    reason = failure.message if len(failure.message) <= 300 else failure.message[:300] + "…"
+    return f"{path}: unexpected error ({reason}); run with --debug for the traceback"
 
 
 class _Cover:
@@ -339,10 +414,28 @@ def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool
     return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
 
 
-def _build_one(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress, written):
+@dataclass(frozen=True)
+class Pending:
+    """An article read, cast and planned centrally, whose audio is still to be rendered (render.py)."""
+
+    source: Path
+    job: object  # audiocast.render.RenderJob
+    article: Article
+    script: Script
+    digest: str
+    previous: Optional[Episode]
+    mp3_name: str
+    warnings: tuple[str, ...]
+
+
+def _prepare(path, slug, out_dir, config, options, library, cast, memory, episodes, cover, progress):
+    """Read, segment and cast one article (in path order, so cast memory is shared); plan its render.
+
+    Returns (an up-to-date ArticleResult or a :class:`Pending`, the cast memory).
+    """
     from audiocast.cast import cast_script
     from audiocast.readers import read_article
-    from audiocast.segment import UNATTRIBUTED, segment_article
+    from audiocast.segment import segment_article
 
     slug, slug_note = slug
     article = replace(read_article(path), slug=slug)
@@ -360,73 +453,59 @@ def _build_one(path, slug, out_dir, config, options, library, cast, memory, epis
         progress(f"{path}: up to date")
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
 
-    # imported only when an episode is really rebuilt: numpy, pydub and mutagen cost ~0.1 s to import
-    from audiocast.encode import calibrate_encoder
-
-    # measures LAME's level change in the background; the first clip sent to the encoder waits for it
-    calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)
-    from audiocast.chapters import write_chapters_file
+    from audiocast.cover import cover_bytes
+    from audiocast.outfiles import episode_stem
     from audiocast.production import lines_for, produce
-    from audiocast.stitch import ClipPreparer, Stitcher, mix_rate
-    from audiocast.synth import clip_paths, synthesize
+    from audiocast.render import RenderJob
+    from audiocast.tags import TagSet
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
-    progress(f"{path}: synthesising {len(lines)} sentences")
-    from audiocast.outfiles import episode_stem
-
     mp3_name = f"{episode_stem(article.slug, digest, previous)}.mp3"  # never the file the feed points to now
-    fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
-    os.close(fd)
-    tmp_mp3 = Path(tmp)
-    try:
-        # Clips are prepared and mixed into the encoder while the others are still synthesised.
-        paths = clip_paths(lines, library.lexicon, cache_dir=options.cache_dir)
-        with ClipPreparer(mix_rate(config)) as preparer, \
-                Stitcher(produced, lines, config, tmp_mp3, paths, preparer, label=out_dir / mp3_name) as stitcher:
-            clips = synthesize(lines, library.lexicon, jobs=options.jobs, cache_dir=options.cache_dir,
-                               on_ready=preparer.submit)
-            progress(f"{path}: stitching")
-            # what the tags need besides the audio, made while LAME finishes the episode
-            from audiocast.cover import cover_bytes
-            from audiocast.tags import TagSet, write_tags
-            from audiocast.transcript import write_transcripts
+    pub_date = article.date or (previous.first_published if previous and previous.first_published
+                                else None) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cover_data, cover_mime = cover_bytes(cover.path())
+    tags = TagSet(title=article.title, artist=article.author or config.podcast.author, album=config.podcast.title,
+                  date=pub_date, comment=article.description or _describe(article), cover=cover_data,
+                  cover_mime=cover_mime, language=config.podcast.language, url=config.podcast.link)
+    job = RenderJob(source=str(path), produced=produced, lines=tuple(lines), config=config, lexicon=library.lexicon,
+                    tags=tags, label=out_dir / mp3_name, cache_dir=options.cache_dir, clip_jobs=options.jobs)
+    return Pending(source=path, job=job, article=article, script=script, digest=digest, previous=previous,
+                   mp3_name=mp3_name, warnings=tuple(warnings)), memory
 
-            pub_date = article.date or (previous.first_published if previous and previous.first_published
-                                        else None) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            description = article.description or _describe(article)
-            cover_data, cover_mime = cover_bytes(cover.path())
-            audio = stitcher.finish(clips)
-        write_tags(tmp_mp3, TagSet(
-            title=article.title, artist=article.author or config.podcast.author, album=config.podcast.title,
-            date=pub_date, comment=description, cover=cover_data, cover_mime=cover_mime,
-            length_ms=audio.duration_ms, chapters=audio.chapters, language=config.podcast.language,
-            url=config.podcast.link,
-        ))
-        if previous is not None and _same_bytes(tmp_mp3, out_dir / previous.mp3_name):
-            mp3_name = previous.mp3_name  # identical audio and tags: the published files stay as they are
-        stem = mp3_name[: -len(".mp3")]
-        written += [f"{stem}.vtt", f"{stem}.srt", f"{stem}.transcript.json", f"{stem}.chapters.json", mp3_name]
-        transcripts = write_transcripts(audio.cues, out_dir, stem)
-        chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
-                                            author=article.author, podcast_name=config.podcast.title,
-                                            file_name=mp3_name)
-        os.chmod(tmp_mp3, 0o644)
-        os.replace(tmp_mp3, out_dir / mp3_name)
-    finally:
-        if tmp_mp3.exists():
-            tmp_mp3.unlink()
+
+def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: list[str]) -> ArticleResult:
+    """Publish a rendered MP3 (in ``tmp_mp3`` in ``out_dir``) under its new name with its sidecars.
+
+    Every name renamed into ``out_dir`` is appended to ``written`` first.
+    """
+    from audiocast.chapters import write_chapters_file
+    from audiocast.segment import UNATTRIBUTED
+    from audiocast.transcript import write_transcripts
+
+    article, previous, mp3_name, audio = pending.article, pending.previous, pending.mp3_name, rendered.audio
+    tags = pending.job.tags
+    if previous is not None and _same_bytes(tmp_mp3, out_dir / previous.mp3_name):
+        mp3_name = previous.mp3_name  # identical audio and tags: the published files stay as they are
+    stem = mp3_name[: -len(".mp3")]
+    written += [f"{stem}.vtt", f"{stem}.srt", f"{stem}.transcript.json", f"{stem}.chapters.json", mp3_name]
+    transcripts = write_transcripts(audio.cues, out_dir, stem)
+    chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
+                                        author=article.author, podcast_name=pending.job.config.podcast.title,
+                                        file_name=mp3_name)
+    os.chmod(tmp_mp3, 0o644)
+    os.replace(tmp_mp3, out_dir / mp3_name)
+    pub_date = tags.date
     episode = Episode(
         slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
-        description=description, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
+        description=tags.comment, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
         size_bytes=(out_dir / mp3_name).stat().st_size, duration_ms=audio.duration_ms, chapters=audio.chapters,
-        speakers=tuple(s for s in script.speaker_names() if s != UNATTRIBUTED), source=str(path), content_hash=digest,
-        first_published=previous.first_published if previous else pub_date,
+        speakers=tuple(s for s in pending.script.speaker_names() if s != UNATTRIBUTED), source=str(pending.source),
+        content_hash=pending.digest, first_published=previous.first_published if previous else pub_date,
         number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
     )
-    synthesized = sum(1 for c in clips if not c.cached)
-    return ArticleResult(source=path, episode=episode, warnings=tuple(warnings), synthesized=synthesized,
-                         cached=len(clips) - synthesized), memory
+    return ArticleResult(source=pending.source, episode=episode, warnings=pending.warnings,
+                         synthesized=rendered.synthesized, cached=rendered.cached)
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -60,9 +60,10 @@ def spoken_text(text: str, lexicon: Lexicon) -> str:
     return lexicon.apply(to_speech(text))
 
 
-def clip_key(profile: VoiceProfile, engine_version: str, lexicon_digest: str, spoken: str) -> str:
-    """The cache key of one clip (hex sha256)."""
-    blob = json.dumps([CACHE_FORMAT, profile.engine, engine_version, list(profile.cache_key()), lexicon_digest, spoken])
+def clip_key(profile: VoiceProfile, engine_version: str, lexicon_digest: str, spoken: str, history: str = "") -> str:
+    """The cache key of one clip (hex sha256); ``history``: what a stateful engine said before it (see synthesize)."""
+    parts = [CACHE_FORMAT, profile.engine, engine_version, list(profile.cache_key()), lexicon_digest, spoken]
+    blob = json.dumps(parts + [history] if history else parts)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -90,6 +91,7 @@ def synthesize(
     for key, spoken, profile, path in planned:
         if key not in tasks and (_cached_duration(path) is None or not intact(path)):
             tasks[key] = (spoken, profile, path)
+    tasks = _with_replays(planned, tasks)
     _check_engines({p.engine for _, p, _ in tasks.values()})
     if on_ready:
         for key, _, _, path in planned:
@@ -109,6 +111,28 @@ def synthesize(
     return tuple(clips)
 
 
+def _with_replays(planned, tasks: dict) -> dict:
+    """The misses, plus the cached lines a stateful engine must say again first, in line order.
+
+    A stateful engine's clip depends on everything its process said before (a fresh
+    process per article: see parallel.py), so its cache key holds that history, and
+    before a miss every earlier line of that engine is said again, to reach the state
+    the miss was planned with.
+    """
+    last_miss: dict[str, int] = {}
+    for index, (key, _, profile, _) in enumerate(planned):
+        if key in tasks and _stateful(profile):
+            last_miss[profile.engine] = index
+    if not last_miss:
+        return tasks
+    return {key: (spoken, profile, path) for index, (key, spoken, profile, path) in enumerate(planned)
+            if key in tasks or index < last_miss.get(profile.engine, -1) and _stateful(profile)}
+
+
+def _stateful(profile: VoiceProfile) -> bool:
+    return get_engine(profile.engine).is_stateful(profile)
+
+
 def clip_paths(lines: Sequence[Line], lexicon: Union[Lexicon, VoiceLibrary], *,
                cache_dir: Optional[Path] = None) -> tuple[Path, ...]:
     """Where :func:`synthesize` will put each line's clip (cached or not), in line order."""
@@ -122,13 +146,19 @@ def _plan(lines: Sequence[Line], lexicon: Union[Lexicon, VoiceLibrary], cache_di
         lexicon = lexicon.lexicon
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     versions: dict[str, str] = {}
+    said: dict = {}  # stateful engine -> a running sha256 of what it said so far in this article
     planned = []
     for line in lines:
         profile = line.profile
         spoken = spoken_text(line.text, lexicon)
         if profile.engine not in versions:
             versions[profile.engine] = get_engine(profile.engine).version
-        key = clip_key(profile, versions[profile.engine], lexicon.digest, spoken)
+        history = ""
+        if _stateful(profile):
+            running = said.setdefault(profile.engine, hashlib.sha256())
+            history = running.hexdigest()
+            running.update(json.dumps([list(profile.cache_key()), spoken]).encode("utf-8"))
+        key = clip_key(profile, versions[profile.engine], lexicon.digest, spoken, history)
         planned.append((key, spoken, profile, cache_dir / key[:2] / f"{key}.wav"))
     return planned
 
