@@ -13,12 +13,11 @@ Determinism: Piper draws its noise (``noise_scale``, ``noise_w``; absent from a
 profile, the voice's own trained values, which sound most natural) from
 onnxruntime's random generator.  That generator is seeded once, when a voice's
 session is made (we seed it with a constant), and cannot be reseeded per clip.
-So a profile with noise is *stateful*: its clips are made in one process, in
-line order, and come out the same whatever ``--jobs`` is, but a clip depends on
-the clips that process made before it (a sentence re-synthesised after an edit
-gets other noise than in a cold build: the same words and length within a few
-per cent, not the same samples).  With both scales 0 clips are independent and
-made in worker processes.
+So a profile with noise is *stateful*: its clips are made in one fresh process
+per article, in line order, and cached under what was said before them (synth
+says the earlier lines again after an edit), so they come out the same whatever
+``--jobs`` is.  With both scales 0 clips are independent and made in worker
+processes.
 """
 
 from __future__ import annotations
