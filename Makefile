@@ -36,11 +36,11 @@ bytecode: | $(VENV)/bin/python
 	@$(BIN)/python -m compileall -q audiocast
 
 system:
-	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg flite:flite festival:festival $(FESTIVAL_VOICES)"
+	@sh .ci/apt-install.sh "espeak-ng:espeak-ng ffmpeg:ffmpeg ffprobe:ffmpeg flite:flite festival:festival stdbuf:coreutils $(FESTIVAL_VOICES)"
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || sh .ci/apt-install.sh "__force__:python3-venv"
 
 system-test:
-	@sh .ci/apt-install.sh "gpo:gpodder chromium:chromium chromedriver:chromium-driver"
+	@sh .ci/apt-install.sh "gpo:gpodder chromium:chromium chromedriver:chromium-driver mount:mount umount:mount"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
