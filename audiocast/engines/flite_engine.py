@@ -14,7 +14,6 @@ worker processes in any order.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from functools import cached_property
 from pathlib import Path
 
@@ -64,18 +63,13 @@ class FliteEngine(ProgramEngine):
             cmd += ["--setf", f"duration_stretch={profile.length_scale:g}"]
         if profile.f0_mean is not None:
             cmd += ["--setf", f"int_f0_target_mean={profile.f0_mean:g}"]
-        # the text goes in a file: flite would read an argument starting with "-" as an option
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", dir=wav.parent,
-                                         prefix=".flite-", delete=False) as f:
-            f.write(text)
+        # the text goes on stdin (the same bytes as -f FILE): as an argument, a leading "-" would be an option
         try:
-            proc = subprocess.run(cmd + ["-f", f.name, "-o", str(wav)], capture_output=True, text=True,
-                                  timeout=TIMEOUT_S)
+            proc = subprocess.run(cmd + ["-o", str(wav)], input=text, capture_output=True, text=True,
+                                  encoding="utf-8", timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise EngineError(f"flite voice {profile.voice!r} (profile {profile.name!r}) took over "
                               f"{TIMEOUT_S} s on {snippet(text)}") from None
-        finally:
-            Path(f.name).unlink(missing_ok=True)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
             raise EngineError(f"flite voice {profile.voice!r} (profile {profile.name!r}) failed on "
