@@ -164,13 +164,16 @@ class FestivalEngine(ProgramEngine):
         if self._proc is None or self._owner != os.getpid() or self._proc.poll() is not None:
             if self._owner == os.getpid():
                 self.close()
+            if self._stderr is not None:
+                self._stderr.close()
             self._stderr = tempfile.TemporaryFile()
             # festival's stdout is block-buffered on a pipe: without stdbuf its replies never arrive
             stdbuf = shutil.which("stdbuf")
+            heap = [] if self._big_heap else ["--heap", str(HEAP_CELLS)]
             self._proc = subprocess.Popen(
-                [*([stdbuf, "-oL"] if stdbuf else []), self._exe or "festival",
-                 *([] if self._big_heap else ["--heap", str(HEAP_CELLS)]), "--pipe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=self._stderr, text=True, encoding="utf-8", errors="replace", bufsize=1,
+                [*([stdbuf, "-oL"] if stdbuf else []), self._exe or "festival", *heap, "--pipe"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                text=True, encoding="utf-8", errors="replace", bufsize=1,
             )
             self._owner = os.getpid()
             self._voice = ""
