@@ -199,20 +199,21 @@ def _render_all(
     # - engines that are another program (flite, festival) from threads here, in line order per engine,
     #   at most `max_threads` at once (festival: one pipe): the work happens in their processes;
     # - the rest (Piper without noise) in worker processes.
-    sequential: list[tuple[str, VoiceProfile, Path]] = []
-    threaded: dict[str, list[tuple[str, VoiceProfile, Path]]] = {}
-    pooled: list[tuple[str, VoiceProfile, Path]] = []
-    for task in tasks:
+    def way(task: tuple[str, VoiceProfile, Path]) -> str:
         engine = get_engine(task[1].engine)
         if jobs == 1 or engine.is_stateful(task[1]):
-            sequential.append(task)
-        elif engine.external:
-            threaded.setdefault(engine.name, []).append(task)
-        else:
-            pooled.append(task)
-    if len(pooled) < PARALLEL_MIN:  # not worth starting processes
-        sequential = [t for t in tasks if t in sequential or t in pooled]
-        pooled = []
+            return "here"
+        return engine.name if engine.external else "pool"
+
+    ways = [way(t) for t in tasks]
+    if ways.count("pool") < PARALLEL_MIN:  # not worth starting processes
+        ways = ["here" if w == "pool" else w for w in ways]
+    sequential = [t for t, w in zip(tasks, ways) if w == "here"]
+    pooled = [t for t, w in zip(tasks, ways) if w == "pool"]
+    threaded: dict[str, list[tuple[str, VoiceProfile, Path]]] = {}
+    for task, w in zip(tasks, ways):
+        if w not in ("here", "pool"):
+            threaded.setdefault(w, []).append(task)
     executors: list[concurrent.futures.Executor] = []
     futures: dict[concurrent.futures.Future[int], tuple[str, VoiceProfile, Path]] = {}
     try:
