@@ -380,11 +380,9 @@ def describe_voices(library: VoiceLibrary) -> str:
     from audiocast.engines import engine_names, get_engine
 
     lines = ["Engines:"]
-    status = {}
     for name in engine_names():
         engine = get_engine(name)
         ok, why = engine.available()
-        status[name] = ok
         lines.append(f"  {name:8} {'available (' + engine.version + ')' if ok else 'unavailable: ' + why}")
         # espeak-ng has a hundred voices (`espeak-ng --voices` lists them); a system's (SAPI5, NSSpeech) are few
         if ok and (name in ("flite", "festival", "piper") or (name == "pyttsx3" and not engine.uses_espeak)):
