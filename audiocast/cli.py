@@ -179,11 +179,11 @@ def voices(text, profile_name, out_file, voices_dir) -> None:
       audiocast voices
       audiocast voices --say "Hello from audiocast" --voice narrator -o sample.mp3
     """
-    from audiocast.voices import load_voice_library
+    from audiocast.voice.profiles import load_voice_library
 
     library = load_voice_library(voices_dir)
     if text is None and profile_name is None:
-        from audiocast.voices import describe_voices
+        from audiocast.voice.profiles import describe_voices
 
         click.echo(describe_voices(library))
         return
@@ -192,8 +192,8 @@ def voices(text, profile_name, out_file, voices_dir) -> None:
     import tempfile
 
     from audiocast.fsutil import atomic_path
-    from audiocast.stitch import encode_mp3
-    from audiocast.synth import audition
+    from audiocast.audio.stitch import encode_mp3
+    from audiocast.voice.synth import audition
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "say.wav"
@@ -216,7 +216,7 @@ def check(out_dir) -> None:
     Example:
       audiocast check out/
     """
-    from audiocast.check import run_check
+    from audiocast.check.report import run_check
 
     if not out_dir.is_dir():
         raise AudiocastError("no such output folder", out_dir)
@@ -243,7 +243,7 @@ def serve(out_dir, host, port, quiet) -> None:
       audiocast serve out/
       audiocast serve out/ --host 0.0.0.0 --port 8765
     """
-    from audiocast.serve import serve as run_server
+    from audiocast.publish.serve import serve as run_server
 
     run_server(out_dir, host, port, log=not quiet, announce=lambda line: click.echo(line))
 

@@ -10,7 +10,7 @@ An edition is made of the same parts as any episode, so it sounds like one:
 
 Its chapters nest: one top-level chapter ("part") for the opening, each article
 and the credits, and inside each article the chapters its own episode would have
-(:func:`audiocast.chapters.plan_chapters` on the article's own marks), the first
+(:func:`audiocast.audio.chapters.plan_chapters` on the article's own marks), the first
 titled with the article's title.  The clips are the per-article episodes' clips
 (the cache key is voice + text), so an edition built with or after them
 synthesises only its opening, transitions and credits, once.
@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from audiocast import __version__
-from audiocast.chapters import chapters_json, plan_chapters
+from audiocast.audio.chapters import chapters_json, plan_chapters
 from audiocast.config import Config
 from audiocast.model import Article, Casting, Chapter, Line, Script, Segment
-from audiocast.production import intro_text, lines_for
+from audiocast.voice.production import intro_text, lines_for
 
 OPENING_TITLE = "In this edition"
 CREDITS_TITLE = "Credits"
@@ -143,7 +143,7 @@ def compose(stories: Sequence[Story], title: str, show: str) -> Composition:
 
 # --------------------------------------------------------------------------- chapters
 class EditionPlanner:
-    """Plans the edition's chapters from its paragraph marks (a ``planner`` for :class:`audiocast.stitch.Stitcher`).
+    """Plans the edition's chapters from its paragraph marks (a ``planner`` for :class:`audiocast.audio.stitch.Stitcher`).
 
     The chapters are flat and contiguous (what CHAP frames and players list): the
     opening, each story's own chapters (planned as in its episode, its transition

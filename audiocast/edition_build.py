@@ -38,9 +38,9 @@ class EditionOutcome:
 
 def read_stories(paths: Sequence[Path], slugs: dict, config: Config, cast, memory):
     """Every readable article, cast with ``memory``, in edition order: (stories, memory, warnings)."""
-    from audiocast.cast import cast_script
+    from audiocast.voice.cast import cast_script
     from audiocast.readers import read_article
-    from audiocast.segment import segment_article
+    from audiocast.understanding.segment import segment_article
 
     stories, warnings = [], []
     for path in paths:
@@ -72,15 +72,15 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
         progress(f"{slug}: up to date")
         return EditionOutcome(episode=previous, skipped=True, warnings=tuple(warnings)), memory
 
-    from audiocast.encode import calibrate_encoder
+    from audiocast.audio.encode import calibrate_encoder
 
     calibrate_encoder(config.audio.bitrate, config.audio.sample_rate, config.audio.channels)
-    from audiocast.cover import cover_bytes
-    from audiocast.outfiles import episode_stem
-    from audiocast.stitch import ClipPreparer, Stitcher, mix_rate
-    from audiocast.synth import clip_paths, synthesize
-    from audiocast.tags import TagSet, write_tags
-    from audiocast.transcript import write_transcripts
+    from audiocast.publish.cover import cover_bytes
+    from audiocast.publish.outfiles import episode_stem
+    from audiocast.audio.stitch import ClipPreparer, Stitcher, mix_rate
+    from audiocast.voice.synth import clip_paths, synthesize
+    from audiocast.publish.tags import TagSet, write_tags
+    from audiocast.publish.transcript import write_transcripts
 
     composition = compose(stories, title, config.podcast.title.strip())
     planner = EditionPlanner(stories, composition.offsets)
@@ -120,7 +120,7 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
     finally:
         if tmp_mp3.exists():
             tmp_mp3.unlink()
-    from audiocast.segment import UNATTRIBUTED
+    from audiocast.understanding.segment import UNATTRIBUTED
 
     speakers = tuple(dict.fromkeys(n for s in stories for n in s.script.speaker_names() if n != UNATTRIBUTED))
     episode = Episode(
@@ -138,7 +138,7 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
 
 
 def _files_present(episode: Episode, out_dir: Path) -> bool:
-    from audiocast.outfiles import episode_files
+    from audiocast.publish.outfiles import episode_files
 
     mp3 = out_dir / episode.mp3_name
     return (mp3.is_file() and mp3.stat().st_size == episode.size_bytes

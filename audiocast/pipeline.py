@@ -27,7 +27,7 @@ from audiocast import __version__
 from audiocast.config import Config
 from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Article, Casting, Episode, Script
-from audiocast.render import Failure
+from audiocast.jobs.render import Failure
 
 Progress = Callable[[str], None]
 # Faults of the output folder that fail the whole build (see audiocast.errors.output_fault)
@@ -115,10 +115,10 @@ def understand(path: Path, config: Config, options: BuildOptions, out_dir: Path 
 
     Returns (article, script, casting, library).
     """
-    from audiocast.cast import cast_script, load_cast_memory
+    from audiocast.voice.cast import cast_script, load_cast_memory
     from audiocast.readers import read_article
-    from audiocast.segment import segment_article
-    from audiocast.voices import load_voice_library
+    from audiocast.understanding.segment import segment_article
+    from audiocast.voice.profiles import load_voice_library
 
     library = load_voice_library(options.voices_dir)
     cast = _cast(library, options, config)
@@ -167,11 +167,11 @@ def _build_lock(out_dir: Path):
 
 
 def _build_all(paths, out_dir, config, options, progress, started) -> BuildReport:
-    from audiocast.cast import load_cast_memory, save_cast_memory
-    from audiocast.state import load_state, merge_episode, save_state
-    from audiocast.voices import load_voice_library
+    from audiocast.voice.cast import load_cast_memory, save_cast_memory
+    from audiocast.publish.state import load_state, merge_episode, save_state
+    from audiocast.voice.profiles import load_voice_library
 
-    from audiocast.probe import require_ffmpeg
+    from audiocast.audio.probe import require_ffmpeg
 
     library = load_voice_library(options.voices_dir)
     cast = _cast(library, options, config)
@@ -184,8 +184,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     if config.podcast.image is not None:
         cover.path()  # a configured image is checked before anything is synthesised
 
-    from audiocast.outfiles import episode_files, leftovers, remove_files, superseded
-    from audiocast.slugs import assign_slugs
+    from audiocast.publish.outfiles import episode_files, leftovers, remove_files, superseded
+    from audiocast.publish.slugs import assign_slugs
 
     slugs = assign_slugs(paths, episodes)
     # what an interrupted build left: temp files and new versions that never made it into the feed
@@ -258,10 +258,10 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
             save_cast_memory(out_dir, memory)
             save_state(out_dir, episodes)  # from here on the new files are referenced
             written.clear()
-            from audiocast.feed import write_feed
+            from audiocast.publish.feed import write_feed
 
             feed_path = write_feed(episodes, config, out_dir, cover=cover.path())
-            from audiocast.page import write_page
+            from audiocast.publish.page import write_page
 
             page_path = write_page(episodes, config, out_dir, cover=cover.path())
             remove_files(out_dir, superseded(committed, episodes))
@@ -269,7 +269,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
         remove_files(out_dir, set(written) - in_use)
         raise
     finally:  # a worker that died leaves its MP3 half-written, under its writer's own temp name beside it
-        from audiocast.parallel import remove_temps
+        from audiocast.jobs.parallel import remove_temps
 
         remove_temps(out_dir, temps)
     return BuildReport(results=tuple(ordered), feed=feed_path, seconds=time.perf_counter() - started,
@@ -299,14 +299,14 @@ def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory
         return ArticleResult(source=source, episode=outcome.episode, warnings=outcome.warnings,
                              synthesized=outcome.synthesized, cached=outcome.cached, skipped=outcome.skipped,
                              seconds=time.perf_counter() - t0), memory
-    from audiocast.outfiles import remove_files
+    from audiocast.publish.outfiles import remove_files
 
     remove_files(out_dir, written[mark:])
     del written[mark:]
     return ArticleResult(source=source, error=f"edition: {error}", seconds=time.perf_counter() - t0), memory
 def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps: list[Path]):
     """Render the pending articles here or in worker processes; yield (index, Rendered or Failure)."""
-    from audiocast.parallel import mp3_path, render_all, stateful
+    from audiocast.jobs.parallel import mp3_path, render_all, stateful
 
     jobs = []
     for item in pending:
@@ -315,7 +315,7 @@ def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps
         progress(f"{item.source}: synthesising {len(item.job.lines)} sentences")
         _event(progress, item.source, "queued", len(item.job.lines))
     if options.scheduler and jobs:
-        from audiocast.distributed import render_on_cluster
+        from audiocast.jobs.distributed import render_on_cluster
 
         jobs = [replace(j, clip_jobs=1) for j in jobs]  # a worker runs as many articles as it has threads
         yield from render_on_cluster(options.scheduler, jobs, temps, fresh=stateful(jobs))
@@ -358,7 +358,7 @@ def _failure_line(path: Path, failure, debug: bool, progress: Progress) -> str:
 
 
 class _Cover:
-    """The podcast cover (:func:`audiocast.cover.ensure_cover`), made once, when first needed.
+    """The podcast cover (:func:`audiocast.publish.cover.ensure_cover`), made once, when first needed.
 
     Rendering the title cover takes ~40 ms with its imports; a cold build does it while
     LAME encodes the first episode instead of before the first clip is synthesised.
@@ -371,7 +371,7 @@ class _Cover:
     def path(self) -> Path:
         """The cover's path in the output folder (the configured image or one generated from the title)."""
         if self._path is None:
-            from audiocast.cover import ensure_cover
+            from audiocast.publish.cover import ensure_cover
 
             self._path = ensure_cover(self._config, self._out_dir)
         return self._path
@@ -419,7 +419,7 @@ class Pending:
     """An article read, cast and planned centrally, whose audio is still to be rendered (render.py)."""
 
     source: Path
-    job: object  # audiocast.render.RenderJob
+    job: object  # audiocast.jobs.render.RenderJob
     article: Article
     script: Script
     digest: str
@@ -433,9 +433,9 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
 
     Returns (an up-to-date ArticleResult or a :class:`Pending`, the cast memory).
     """
-    from audiocast.cast import cast_script
+    from audiocast.voice.cast import cast_script
     from audiocast.readers import read_article
-    from audiocast.segment import segment_article
+    from audiocast.understanding.segment import segment_article
 
     slug, slug_note = slug
     article = replace(read_article(path), slug=slug)
@@ -453,11 +453,11 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
         progress(f"{path}: up to date")
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
 
-    from audiocast.cover import cover_bytes
-    from audiocast.outfiles import episode_stem
-    from audiocast.production import lines_for, produce
-    from audiocast.render import RenderJob
-    from audiocast.tags import TagSet
+    from audiocast.publish.cover import cover_bytes
+    from audiocast.publish.outfiles import episode_stem
+    from audiocast.voice.production import lines_for, produce
+    from audiocast.jobs.render import RenderJob
+    from audiocast.publish.tags import TagSet
 
     produced = produce(script, config)
     lines = lines_for(produced, casting)
@@ -479,9 +479,9 @@ def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: l
 
     Every name renamed into ``out_dir`` is appended to ``written`` first.
     """
-    from audiocast.chapters import write_chapters_file
-    from audiocast.segment import UNATTRIBUTED
-    from audiocast.transcript import write_transcripts
+    from audiocast.audio.chapters import write_chapters_file
+    from audiocast.understanding.segment import UNATTRIBUTED
+    from audiocast.publish.transcript import write_transcripts
 
     article, previous, mp3_name, audio = pending.article, pending.previous, pending.mp3_name, rendered.audio
     tags = pending.job.tags
@@ -530,7 +530,7 @@ def _unexpected(path: Path, exc: BaseException, debug: bool, progress: Progress)
 
 def _describe(article: Article, limit: int = 280) -> str:
     """A description from the article's opening sentences, for feeds and tags."""
-    from audiocast.speech import split_sentences
+    from audiocast.voice.speech import split_sentences
 
     text = ""
     for sentence in split_sentences(" ".join(article.paragraphs[:2])):

@@ -45,7 +45,7 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
 def narrator_command(txt: Path, wav: Path) -> tuple[str, list[str]]:
     """(label, command) of the default narrator's engine reading ``txt`` whole into ``wav``."""
     sys.path.insert(0, str(ROOT))
-    from audiocast.voices import load_voice_library
+    from audiocast.voice.profiles import load_voice_library
 
     p = load_voice_library().resolve("default").narrator
     if p.engine == "flite":

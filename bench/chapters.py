@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from audiocast.chapters import plan_chapters
+from audiocast.audio.chapters import plan_chapters
 from audiocast.model import Article, Script, Section, Segment
 
 

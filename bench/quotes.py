@@ -54,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiocast.segment import find_quotes  # noqa: E402
+from audiocast.understanding.segment import find_quotes  # noqa: E402
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "president", "senator", "the", "a", "an",
            "sir", "lady", "lord", "madam", "mister", "prof", "rev", "former", "vice", "secretary"}

@@ -43,10 +43,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiocast.engines import get_engine  # noqa: E402
-from audiocast.speech import to_speech  # noqa: E402
-from audiocast.synth import audition  # noqa: E402
-from audiocast.voices import load_voice_library  # noqa: E402
+from audiocast.voice.engines import get_engine  # noqa: E402
+from audiocast.voice.speech import to_speech  # noqa: E402
+from audiocast.voice.synth import audition  # noqa: E402
+from audiocast.voice.profiles import load_voice_library  # noqa: E402
 
 SEED = ROOT / "seeds" / "all-of-us-strangers.txt"
 AUDIOCAST = str(Path(sys.executable).parent / "audiocast")

@@ -257,7 +257,7 @@ def test_every_damaged_clip_is_detected_and_resynthesised_to_identical_audio(tmp
 # --------------------------------------------------------------------------- 3. consistent at every instant
 def assert_consistent(out: Path) -> None:
     """What a podcast app would fetch agrees with the disk, and so does episodes.json."""
-    from audiocast.check import check_output
+    from audiocast.check.report import check_output
 
     report = check_output(out, loudness=False)
     assert report.ok, report.render()
@@ -391,7 +391,7 @@ def test_missing_ffmpeg_is_one_line_saying_what_to_install(tmp_path, fake_voices
 # --------------------------------------------------------------------------- 8. linear in the input
 def quadratic_best_split(lengths: list[int]) -> list[list[int]]:
     """The dynamic programme as it was before windowing: every group considered (O(n²))."""
-    from audiocast.chapters import MAX_CHAPTER_MS, MIN_CHAPTER_MS, TARGET_CHAPTER_MS
+    from audiocast.audio.chapters import MAX_CHAPTER_MS, MIN_CHAPTER_MS, TARGET_CHAPTER_MS
 
     n, prefix = len(lengths), [0]
     for length in lengths:
@@ -414,7 +414,7 @@ def quadratic_best_split(lengths: list[int]) -> list[list[int]]:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_linear_chapter_split_is_the_quadratic_one(seed):
-    from audiocast.chapters import best_split
+    from audiocast.audio.chapters import best_split
 
     rng = random.Random(seed)
     # short and long paragraphs, and now and then one longer than a chapter
@@ -425,7 +425,7 @@ def test_linear_chapter_split_is_the_quadratic_one(seed):
 
 # --------------------------------------------------------------------------- 9. check finds what it missed
 def test_check_finds_stale_state_leftover_temp_files_and_folders_where_files_should_be(tmp_path, fake_voices):
-    from audiocast.check import check_output
+    from audiocast.check.report import check_output
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from audiocast.cast import CastMemory, cast_and_remember, cast_script, load_cast_memory, memory_path
+from audiocast.voice.cast import CastMemory, cast_and_remember, cast_script, load_cast_memory, memory_path
 from audiocast.errors import ConfigError
 from audiocast.model import Article, Script, Section, Segment, Speaker, VoiceProfile
-from audiocast.voices import Cast, load_voice_library
+from audiocast.voice.profiles import Cast, load_voice_library
 
 
 def _profile(name, gender="unknown"):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiocast.chapters import (
+from audiocast.audio.chapters import (
     CREDITS_MIN_MS, MAX_CHAPTER_MS, MIN_CHAPTER_MS, chapters_json, description_timestamps, plan_chapters,
     psc_chapters, write_chapters_file,
 )

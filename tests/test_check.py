@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from audiocast.check import check_output, run_check
+from audiocast.check.report import check_output, run_check
 from audiocast.config import Config, PodcastConfig
 from audiocast.model import Chapter, Cue, Episode
 
@@ -42,8 +42,8 @@ def _audio(path: Path, extra_filter: str = "", args: tuple[str, ...] = ("-b:a", 
 
 
 def _tag(mp3: Path, chapters, duration_ms: int, length_ms=None) -> None:
-    from audiocast.cover import render_cover
-    from audiocast.tags import TagSet, write_tags
+    from audiocast.publish.cover import render_cover
+    from audiocast.publish.tags import TagSet, write_tags
 
     write_tags(mp3, TagSet(title="A Good & <Proper> Episode", artist="Jane Doe", album="The Weekly Reader",
                            date=dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.timezone.utc), comment="About it.",
@@ -52,12 +52,12 @@ def _tag(mp3: Path, chapters, duration_ms: int, length_ms=None) -> None:
 
 
 def _build_good(out: Path) -> None:
-    from audiocast.chapters import write_chapters_file
-    from audiocast.feed import write_feed
-    from audiocast.page import write_page
-    from audiocast.probe import decoded_duration_ms
-    from audiocast.state import merge_episode, save_state
-    from audiocast.transcript import write_transcripts
+    from audiocast.audio.chapters import write_chapters_file
+    from audiocast.publish.feed import write_feed
+    from audiocast.publish.page import write_page
+    from audiocast.audio.probe import decoded_duration_ms
+    from audiocast.publish.state import merge_episode, save_state
+    from audiocast.publish.transcript import write_transcripts
 
     out.mkdir(parents=True)
     mp3 = out / f"{SLUG}.mp3"
@@ -141,7 +141,7 @@ def edit_id3(out: Path, change) -> None:
 
 def replace_audio(out: Path, **audio_args) -> None:
     """Re-encode the episode differently, re-tag it as the build did, and fix the enclosure length."""
-    from audiocast.probe import decoded_duration_ms
+    from audiocast.audio.probe import decoded_duration_ms
 
     mp3 = out / f"{SLUG}.mp3"
     _audio(mp3, **audio_args)
@@ -275,7 +275,7 @@ def _pad_audio(out: Path, seconds: int) -> None:
     """Append silence so the transcript ends ``seconds`` before the audio (the build's records kept)."""
     mp3 = out / f"{SLUG}.mp3"
     replace_audio(out, extra_filter=f"apad=pad_dur={seconds}")
-    from audiocast.probe import decoded_duration_ms
+    from audiocast.audio.probe import decoded_duration_ms
 
     duration = decoded_duration_ms(mp3)
     edit_feed(out, _feed_text("channel/item/itunes:duration", f"00:00:{duration // 1000:02d}"))
@@ -357,7 +357,7 @@ FAULTS = [
 
 
 def replace_audio_tlen(out: Path) -> None:
-    from audiocast.probe import decoded_duration_ms
+    from audiocast.audio.probe import decoded_duration_ms
 
     mp3 = out / f"{SLUG}.mp3"
     duration = decoded_duration_ms(mp3)
@@ -414,7 +414,7 @@ def test_stray_mp3_and_temp_files_are_warnings(bad):
 
 def test_a_transcript_ending_10_s_early_is_a_warning(bad):
     """10 s without cues at the end may be a closing sting: a warning, not an error."""
-    from audiocast.transcript import write_transcripts
+    from audiocast.publish.transcript import write_transcripts
 
     write_transcripts([Cue(200, 2000, "Only this.", "Narrator")], bad, SLUG)
     report = check_output(bad, loudness=False)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from audiocast.config import Config, PodcastConfig
-from audiocast.cover import cover_bytes, ensure_cover, make_cover, render_cover
+from audiocast.publish.cover import cover_bytes, ensure_cover, make_cover, render_cover
 from audiocast.errors import AudiocastError
 
 
@@ -75,7 +75,7 @@ def test_an_unreadable_configured_image_is_a_config_error(tmp_path):
 
 
 def test_without_system_fonts_pillows_scalable_default_is_used(monkeypatch, tmp_path):
-    import audiocast.cover as cover
+    import audiocast.publish.cover as cover
 
     monkeypatch.setattr(cover, "_FONT_DIRS", (tmp_path / "no-fonts",))
     cover._font_file.cache_clear()

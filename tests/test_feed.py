@@ -75,8 +75,8 @@ def config(**podcast) -> Config:
 @pytest.fixture
 def built(tmp_path):
     """Two episodes (second newer) written with write_feed: (out, episodes, feed bytes)."""
-    from audiocast.feed import write_feed
-    from audiocast.state import merge_episode
+    from audiocast.publish.feed import write_feed
+    from audiocast.publish.state import merge_episode
 
     out = tmp_path / "out"
     episodes: tuple[Episode, ...] = ()
@@ -152,7 +152,7 @@ def test_channel_tags_in_the_xml(built):
 
 
 def test_podcast_guid_matches_the_spec_examples():
-    from audiocast.state import podcast_guid
+    from audiocast.publish.state import podcast_guid
 
     assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
     assert podcast_guid("https://podnews.net/rss/") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
@@ -181,14 +181,14 @@ def test_item_chapters_transcripts_people_and_enclosure(built):
         ("00:00:00.000", "Part 1"), ("00:00:01.000", "Part 2"), ("00:00:02.000", "Part 3")]
     description = newer.findtext("description")
     assert description.startswith("What it is about.")
-    from audiocast.chapters import description_timestamps
+    from audiocast.audio.chapters import description_timestamps
 
     assert description.endswith(description_timestamps(episodes[1].chapters))
     assert "Part 3" in newer.findtext("content:encoded", namespaces=NS)
 
 
 def test_special_characters_round_trip(tmp_path):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     ep = episode(out, "special", title=SPECIAL, description=f"About {SPECIAL}\x0b.", author="Zoë <O'Brien>",
@@ -211,7 +211,7 @@ def test_special_characters_round_trip(tmp_path):
 
 
 def test_explicit_unlocked_feed_without_owner(tmp_path):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     ep = episode(out, "one")
@@ -228,7 +228,7 @@ def test_explicit_unlocked_feed_without_owner(tmp_path):
 
 
 def test_a_missing_mp3_is_an_error_naming_it(tmp_path):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     ep = episode(out, "gone")
@@ -239,7 +239,7 @@ def test_a_missing_mp3_is_an_error_naming_it(tmp_path):
 
 
 def test_enclosure_length_is_read_from_disk_not_the_record(tmp_path):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     ep = dataclasses.replace(episode(out, "one"), size_bytes=1)
@@ -250,8 +250,8 @@ def test_enclosure_length_is_read_from_disk_not_the_record(tmp_path):
 # --------------------------------------------------------------------------- gPodder
 @pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's `gpo` is not installed (apt-get install gpodder)")
 def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_path):
-    from audiocast.feed import write_feed
-    from audiocast.state import merge_episode
+    from audiocast.publish.feed import write_feed
+    from audiocast.publish.state import merge_episode
 
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -281,7 +281,7 @@ def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_pa
 
 
 def test_an_unchanged_feed_is_not_rewritten_and_a_changed_one_is(built):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out, episodes, raw = built
     feed = out / "feed.xml"

@@ -9,9 +9,9 @@ import time
 import lxml.html
 import pytest
 
-from audiocast.chapters import write_chapters_file
+from audiocast.audio.chapters import write_chapters_file
 from audiocast.model import Cue
-from audiocast.transcript import write_transcripts
+from audiocast.publish.transcript import write_transcripts
 from test_feed import config, episode
 
 HOSTILE = '<img src=x onerror="alert(1)"> </script><script>alert(2)</script> & "quotes"'
@@ -25,7 +25,7 @@ def _cues(speaker: str) -> list[Cue]:
 @pytest.fixture
 def page(tmp_path):
     """Two episodes with chapters and transcripts (hostile text in the older one) and the page written for them."""
-    from audiocast.page import write_page
+    from audiocast.publish.page import write_page
 
     out = tmp_path / "out"
     old = episode(out, "older-one", day=1, title=f"Old {HOSTILE}", description=f"First para {HOSTILE}\n\nSecond para",
@@ -105,7 +105,7 @@ def test_self_contained_with_relative_links(page):
 
 
 def test_unchanged_page_is_not_rewritten_and_missing_sidecars_are_tolerated(page):
-    from audiocast.page import write_page
+    from audiocast.publish.page import write_page
 
     out, path, episodes, cfg = page
     stamp = path.stat().st_mtime_ns
@@ -124,9 +124,9 @@ def test_unchanged_page_is_not_rewritten_and_missing_sidecars_are_tolerated(page
 def test_check_finds_a_page_that_disagrees_with_the_feed(page):
     from lxml import etree
 
-    from audiocast.check import Collector
-    from audiocast.check_page import check_page
-    from audiocast.feed import write_feed
+    from audiocast.check.report import Collector
+    from audiocast.check.page import check_page
+    from audiocast.publish.feed import write_feed
 
     out, path, episodes, cfg = page
     write_feed(episodes, cfg, out, cover=out / "cover.jpg")

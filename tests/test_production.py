@@ -6,7 +6,7 @@ from pathlib import Path
 
 from audiocast.config import AudioConfig, Config, PodcastConfig
 from audiocast.model import Article, Casting, Script, Section, Segment, VoiceProfile
-from audiocast.production import lines_for, produce
+from audiocast.voice.production import lines_for, produce
 
 NARRATOR = VoiceProfile(name="narrator", engine="pyttsx3", voice="en-us")
 JANE = VoiceProfile(name="jane", engine="pyttsx3", voice="en-gb+f3")

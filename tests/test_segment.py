@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocast.model import Article, Section
-from audiocast.segment import find_quotes, segment_article
+from audiocast.understanding.segment import find_quotes, segment_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "all-of-us-strangers.txt"
@@ -398,7 +398,7 @@ def test_seed_article_quotes_and_speakers():
 
 def test_speaker_gender_falls_back_on_a_clearly_gendered_first_name():
     from audiocast.model import Article, Section
-    from audiocast.segment import first_name_gender, segment_article
+    from audiocast.understanding.segment import first_name_gender, segment_article
 
     assert first_name_gender("Graham Broadbent") == "male"
     assert first_name_gender("Sarah Harvey") == "female"
@@ -434,8 +434,8 @@ def test_first_name_decides_gender_for_a_pronoun():
 
 
 def test_a_long_dialogue_follows_recency_a_report_follows_sources():
-    from audiocast.coref import is_story
-    from audiocast.quotes import split_paragraphs
+    from audiocast.understanding.coref import is_story
+    from audiocast.understanding.quotes import split_paragraphs
     report = "\n\n".join(['"Yes," said Ann Lee.', "Bob Hart watched."] * 5)
     story = "\n\n".join(['"Yes," said Ann Lee.', '"No," said Bob Hart.'] * 40)
     assert not is_story(report, split_paragraphs(report))
@@ -478,7 +478,7 @@ def test_a_quote_opening_its_paragraph_belongs_to_the_subject_just_before():
 
 
 def test_first_name_found_after_a_job_title():
-    from audiocast.names import first_name_gender
+    from audiocast.understanding.names import first_name_gender
     assert first_name_gender("Ohio Party Chairman David Pepper") == "male"
     assert first_name_gender("Retired Air Force Gen. Mary Hale") == "female"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audiocast.serve import Unsatisfiable, parse_range
+from audiocast.publish.serve import Unsatisfiable, parse_range
 from test_feed import make_mp3
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiocast.speech import MAX_PIECE, split_sentences, to_speech
+from audiocast.voice.speech import MAX_PIECE, split_sentences, to_speech
 
 CASES = [
     # numbers

@@ -12,7 +12,7 @@ from lxml import etree
 
 from audiocast.errors import AudiocastError
 from audiocast.model import Chapter
-from audiocast.state import episode_guid, load_feed_guid, load_state, merge_episode, newest_first, save_state
+from audiocast.publish.state import episode_guid, load_feed_guid, load_state, merge_episode, newest_first, save_state
 from test_feed import BASE, config, episode
 
 
@@ -74,7 +74,7 @@ def test_changing_an_article_updates_its_episode_in_place(tmp_path):
 
 def test_a_removed_article_keeps_its_episode_in_the_feed(tmp_path):
     """Build a and b, then rebuild with only b (changed): a stays with the same guid and pubDate."""
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     eps = load_state(out)
@@ -98,7 +98,7 @@ def test_a_removed_article_keeps_its_episode_in_the_feed(tmp_path):
 
 
 def test_feed_guid_is_assigned_once_and_survives_a_new_base_url(tmp_path):
-    from audiocast.feed import write_feed
+    from audiocast.publish.feed import write_feed
 
     out = tmp_path / "out"
     eps = merge_episode((), episode(out, "a"))

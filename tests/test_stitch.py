@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiocast import probe
+from audiocast.audio import probe
 from audiocast.config import AudioConfig, Config, PauseConfig, PodcastConfig
 from audiocast.errors import AudioError
 from audiocast.model import Article, Casting, Clip, Script, Section, Segment, VoiceProfile
-from audiocast.production import lines_for, produce
-from audiocast import stitch as stitch_module
-from audiocast.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
-from audiocast.stitch import ClipPreparer, Stitcher, encode_mp3, mix_rate, stitch
+from audiocast.voice.production import lines_for, produce
+from audiocast.audio import stitch as stitch_module
+from audiocast.audio.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
+from audiocast.audio.stitch import ClipPreparer, Stitcher, encode_mp3, mix_rate, stitch
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip

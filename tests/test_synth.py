@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from audiocast import synth
-from audiocast.engines import get_engine
+from audiocast.voice import synth
+from audiocast.voice.engines import get_engine
 from audiocast.model import Line, VoiceProfile
-from audiocast.synth import audition, default_cache_dir, synthesize
-from audiocast.voices import Lexicon, load_voice_library
+from audiocast.voice.synth import audition, default_cache_dir, synthesize
+from audiocast.voice.profiles import Lexicon, load_voice_library
 
 SENTENCES = [
     "The highly anticipated film is almost here.",
@@ -73,8 +73,8 @@ _RUN = """
 import sys
 from pathlib import Path
 from audiocast.model import Line
-from audiocast.synth import synthesize
-from audiocast.voices import Lexicon, load_voice_library
+from audiocast.voice.synth import synthesize
+from audiocast.voice.profiles import Lexicon, load_voice_library
 cast = load_voice_library().cast({cast!r})
 profiles = [cast.narrator, *cast.pool[:2]]
 sentences = {sentences!r}
@@ -131,8 +131,8 @@ def test_natural_cast_jobs_identical_and_shifted_voices_differ(tmp_path):
 _NATURAL = """
 from pathlib import Path
 from audiocast.model import Line
-from audiocast.synth import synthesize
-from audiocast.voices import load_voice_library
+from audiocast.voice.synth import synthesize
+from audiocast.voice.profiles import load_voice_library
 lib = load_voice_library()
 lines = [Line(i, 0, s, None, lib.profiles[p]) for i, (s, p) in enumerate({order!r})]
 for c in synthesize(lines, lib.lexicon, jobs={jobs}, cache_dir=Path({cache!r})):

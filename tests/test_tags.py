@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from audiocast.chapters import chapters_json, description_timestamps, psc_chapters
+from audiocast.audio.chapters import chapters_json, description_timestamps, psc_chapters
 from audiocast.errors import AudioError
 from audiocast.model import Chapter
-from audiocast.probe import decoded_duration_ms
-from audiocast.tags import TagSet, read_id3_facts, read_tags, write_tags
+from audiocast.audio.probe import decoded_duration_ms
+from audiocast.publish.tags import TagSet, read_id3_facts, read_tags, write_tags
 
 SPECIAL = "Café & Co: “Quotes” — ünïcode <b> \"dq\" 'sq' 東京"
 # Titles of very different lengths: mutagen alone would write these CHAP frames sorted by size.
@@ -198,7 +198,7 @@ def test_bad_input_names_the_file(tmp_path, mp3):
 
 
 def test_an_editions_parts_are_titled_ctocs_nesting_their_chapters(mp3):
-    from audiocast.check_edition import nested_parts
+    from audiocast.check.edition import nested_parts
 
     duration = duration_of(mp3)
     chapters = chapters_for(duration)  # six chapters: the opening, two articles of two chapters each, credits

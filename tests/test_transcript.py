@@ -9,7 +9,7 @@ import re
 import pytest
 
 from audiocast.model import Cue
-from audiocast.transcript import to_srt, to_webvtt, write_transcripts
+from audiocast.publish.transcript import to_srt, to_webvtt, write_transcripts
 
 CUES = (
     Cue(0, 4_321, "The Show. Tom & Jerry <3, by Jane.", "Narrator"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audiocast.errors import ConfigError
-from audiocast.voices import default_voices_dir, describe_voices, load_voice_library
+from audiocast.voice.profiles import default_voices_dir, describe_voices, load_voice_library
 
 
 def test_shipped_library_has_its_casts():
@@ -36,7 +36,7 @@ def test_default_narrator_is_the_clearest_measured_voice():
 
 
 def _without(monkeypatch, *engines):
-    from audiocast.engines import get_engine
+    from audiocast.voice.engines import get_engine
 
     for name in engines:
         monkeypatch.setitem(get_engine(name).__dict__, "_exe", None)

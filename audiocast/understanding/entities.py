@@ -1,0 +1,253 @@
+"""The people of one document: name mentions, canonical full names, genders and pronoun resolution.
+
+:func:`find_mentions` finds capitalised name runs (sentence-opening common words,
+function words and places cut out); :class:`Entities` maps short names to the
+full name used earlier ("Haigh" -> "Andrew Haigh"), votes each name's gender from
+titles and the pronouns that follow it, and finds the most recent fitting person
+for a "he"/"she".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Optional
+
+from audiocast.understanding.names import first_name_gender, not_a_person
+from audiocast.understanding.speakers import (_ABBREV, _NAME_RUN_RE, _PRONOUNS, _STOP, SPEECH_VERB_RE, TITLES, _bare,
+                                sentence_end, title_gender)
+
+@dataclass(frozen=True)
+class Mention:
+    """A capitalised name in the document (titles kept) at ``offset``."""
+
+    offset: int
+    name: str
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Capitalised name runs of ``text``: function words, common words and sentence breaks cut out."""
+    lower = Counter(re.findall(r"(?<![\w'’])[a-z][a-z'’\-]*", text))
+    upper = Counter(re.findall(r"(?<![\w'’])[A-Z][a-z'’\-]*", text))
+
+    # capitalised words seen somewhere other than at a sentence start ("by Marta Okafor" vs "Last year")
+    inner = Counter(t.group(1) for t in re.finditer(r"(?<![.!?:\n\"“‘'(])[ \t]+([A-Z][a-z'’\-]*)", text)
+                    if not re.search(r"[.!?][\"”’')]*[ \t]*$", text[max(0, t.start() - 3):t.start() + 1]))
+
+    def common(word: str) -> bool:
+        w = word.rstrip(".")
+        return w.lower() in _STOP or lower[w.lower()] > max(1, upper[w] // 2) or not w[:1].isupper()
+
+    def sentence_word(off: int, word: str) -> bool:
+        """A capitalised word that only ever opens sentences ("Last year", "Next") is not a name."""
+        w = re.sub(r"['’]s$", "", word.rstrip(".,"))
+        verb = re.match(r"\s+(?:\w+ly\s+)?(\w+)", text[off + len(word):off + len(word) + 30])
+        if verb and SPEECH_VERB_RE.fullmatch(verb.group(1)):
+            return False  # "Alice said" : a name
+        return not inner[w] and bool(re.search(r"(?:^|[.!?…][\"”’')]*\s+|\n\s*)[\"“‘']?$", text[max(0, off - 4):off]))
+
+    out: list[Mention] = []
+    for m in _NAME_RUN_RE.finditer(text):
+        toks = [(t.start() + m.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
+        runs: list[list[tuple[int, str]]] = [[]]
+        for off, tok in toks:
+            runs[-1].append((off, tok))
+            stem = tok.rstrip(".").lower()
+            if tok.endswith(".") and stem not in _ABBREV and len(stem) > 1:
+                runs.append([])  # a sentence ends inside the run ("Caterpillar. The ...")
+        for run in runs:
+            while run and common(run[0][1]) and run[0][1].lower().rstrip(".") not in TITLES:
+                run = run[1:]
+            while run and (not run[-1][1][:1].isupper() or run[-1][1].lower().rstrip(".") in _STOP):
+                run = run[:-1]
+            if not run or len(run) == 1 and sentence_word(*run[0]):
+                continue
+            words = [w for _, w in run]
+            words[-1] = re.sub(r"['’]s$", "", words[-1])
+            if words[-1].lower().rstrip(".") not in _ABBREV:
+                words[-1] = words[-1].rstrip(".")
+            name = " ".join(words)
+            if name and len(name) > 1 and not (len(words) == 1 and words[0].lower() in TITLES):
+                out.append(Mention(run[0][0], name))
+    return out
+
+
+class Entities:
+    """Names of one document: canonical full names, genders and pronoun resolution."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.story = False  # a long dialogue-led text (fiction): "he said" follows recency, see coref.is_story
+        self.mentions = find_mentions(text)
+        self.offsets = [m.offset for m in self.mentions]
+        self.full: dict[str, list[tuple[int, str]]] = defaultdict(list)  # last word -> [(offset, full name)]
+        self.count: Counter[str] = Counter()
+        for m in self.mentions:
+            words = _bare(m.name)
+            if len(words) >= 2 and not title_gender(m.name):
+                self.full[words[-1]].append((m.offset, " ".join(words)))
+                self.count[" ".join(words)] += 1
+        self.alone = Counter(m.name for m in self.mentions if " " not in m.name)
+        self.first_titled: dict[str, int] = {}
+        for m in self.mentions:
+            if title_gender(m.name):
+                self.first_titled.setdefault(m.name, m.offset)
+        self.family: dict[str, set[str]] = defaultdict(set)  # surname -> titles seen (mr, mrs, miss...)
+        for t in self.first_titled:
+            self.family[_bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
+        self._first_seen: Optional[dict[str, int]] = None
+        self._names: Optional[set[str]] = None
+        self.votes: dict[str, Counter] = defaultdict(Counter)
+        self._vote_pronouns()
+
+    def _subject(self, offset: int) -> bool:
+        """A mention that opens a sentence or clause: the likely antecedent of a later he/she."""
+        return bool(re.search(r"(?:^|[.!?:;,\n\"“”]|\band)\s*$", self.text[max(0, offset - 6):offset]))
+
+    def _vote_pronouns(self) -> None:
+        """A he/she right after a name (same or next sentence, no other name between) votes its gender."""
+        self.subjects = {i for i, m in enumerate(self.mentions) if self._subject(m.offset)}
+        # a name seen after "in/at/from/near..." and never opening a clause is a place, not a he or she
+        loc: Counter[str] = Counter()
+        subj: Counter[str] = Counter()
+        names = [self.canonical(m.name, m.offset) for m in self.mentions]
+        for i, m in enumerate(self.mentions):
+            if re.search(r"\b(?:in|at|from|into|across|near|toward|towards|via|outside)\s+(?:the\s+)?$",
+                         self.text[max(0, m.offset - 12):m.offset]):
+                loc[names[i]] += 1
+            elif i in self.subjects:
+                subj[names[i]] += 1
+        self.places = {i for i, n in enumerate(names) if loc[n] and not subj[n]}
+        # "Jane's being happy", "to Jane", "with Jane": not the one a later "she" is about
+        self.oblique = {i for i, m in enumerate(self.mentions)
+                        if re.match(r"['’]s\b", self.text[m.offset + len(m.name):m.offset + len(m.name) + 3])
+                        or re.search(r"\b(?:of|to|with|for|from|at|in|on|upon|about|than|like|towards?)\s+$",
+                                     self.text[max(0, m.offset - 10):m.offset])}
+        for idx, m in enumerate(self.mentions):
+            g = title_gender(m.name)
+            if g:
+                self.votes[self.canonical(m.name, m.offset)][g] += 3
+            stop = self.offsets[idx + 1] if idx + 1 < len(self.offsets) else len(self.text)
+            end = sentence_end(self.text, sentence_end(self.text, m.offset + len(m.name), 600), 600)
+            window = self.text[m.offset + len(m.name):min(stop, end)]
+            # the first subject pronoun after a name is nearly always that person; objects ("told her") are not
+            # "her" counts only as a possessive ("her colleague"), not as an object ("told her the truth")
+            p = re.search(r"\b(he|she)\b", window, re.I) or re.search(
+                r"\b(his|himself|herself|her(?=\s+(?!(?:the|a|an|to|that|and|or|in|on|at|with|for|from|of|by|"
+                r"as|so|if|but|up|out|down|off|again|away|back|all|again|not|this|what|how|why)\b)[a-z]))\b",
+                window, re.I)
+            if p:
+                weight = 2 if p.group(1).lower() in ("he", "she") else 1
+                self.votes[self.canonical(m.name, m.offset)][_PRONOUNS[p.group(1).lower()]] += weight
+        # a bare surname takes the gender of its titled forms when they agree ("Darcy" <- "Mr. Darcy")
+        titled: dict[str, set[str]] = defaultdict(set)
+        for name in self.first_titled:
+            titled[_bare(name)[-1]].add(title_gender(name) or "")
+        self.surname_gender = {k: next(iter(v)) for k, v in titled.items() if len(v) == 1}
+        self._gender_cache: dict[str, str] = {}
+
+    def canonical(self, name: str, offset: int) -> str:
+        """Full name for a short one used at ``offset``: "Haigh" -> "Andrew Haigh" when used earlier."""
+        words = _bare(name)
+        if len(words) != 1:
+            return " ".join(words) if not title_gender(name) else self._titled(name, words, offset)
+        if title_gender(name):
+            return self._titled(name, words, offset)
+        # "from London Lydia came": two names side by side, not a full name (its first word stands alone often)
+        cands = [(off, full) for off, full in self.full.get(words[0], [])
+                 if self.alone[full.split()[0]] <= max(2, 2 * self.count[full])]
+        before = [full for off, full in cands if off < offset]
+        if before:
+            return before[-1]
+        return cands[0][1] if cands else words[0]
+
+    def _titled(self, name: str, words: list[str], offset: int) -> str:
+        """"Mr. Trump" -> "Donald Trump" only when one earlier full name of that surname clearly dominates."""
+        fulls = Counter(full for off, full in self.full.get(words[-1], []) if off < offset)
+        if not fulls or len(self.family.get(words[-1], ())) > 1 or self.first_titled.get(name, offset) < min(
+                off for off, _ in self.full[words[-1]]):
+            # "Mrs. Bennet" used before any "Elizabeth Bennet", or a family (Mr., Mrs. and Miss Miller):
+            # her own person, not a short form of a full name
+            return name
+        ranked = fulls.most_common()
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            return ranked[0][0]
+        return name
+
+    def is_name(self, name: str) -> bool:
+        """Whether a one-word name is used as a name in the narration ("Partial transcript:" is not)."""
+        if " " in name or not name[:1].isupper():
+            return True
+        if self._names is None:
+            self._names = {m.name for m in self.mentions} | {w for m in self.mentions for w in _bare(m.name)}
+        if name.lower() in _STOP or "_" in name:
+            return False
+        # "the King" is a name here; "Presently" / "Partial transcript" at a sentence start are common words
+        return name in self._names or name.lower() in TITLES
+
+    def known(self, name: str, offset: int) -> bool:
+        """Whether ``name`` (canonical) is mentioned in the narration before ``offset``."""
+        if self._first_seen is None:
+            self._first_seen = {}
+            for m in self.mentions:
+                self._first_seen.setdefault(self.canonical(m.name, m.offset), m.offset)
+        return self._first_seen.get(name, offset) < offset
+
+    def relative(self, owner: str, gender: str) -> Optional[str]:
+        """"Mrs. Bennet" for the wife/mother of "Mr. Bennet" or "Elizabeth (Bennet)": a titled name sharing the surname."""
+        words = _bare(owner)
+        surname = words[-1] if len(words) > 1 or title_gender(owner) else next(
+            (full.split()[-1] for fulls in self.full.values() for _, full in fulls
+             if full.split()[0] == words[0]), None)
+        if not surname:
+            return None
+        for title in (("Mrs.", "Mrs") if gender == "female" else ("Mr.", "Mr")):
+            if f"{title} {surname}" in self.first_titled and f"{title} {surname}" != owner:
+                return f"{title} {surname}"
+        return None
+
+    def gender(self, name: str) -> str:
+        """'male', 'female' or 'unknown' from titles and pronoun votes."""
+        g = title_gender(name)
+        if g:
+            return g
+        if name not in self._gender_cache:
+            v = self.votes.get(name, Counter())
+            total = v["male"] + v["female"]
+            g = "unknown"
+            if total and max(v["male"], v["female"]) >= 0.7 * total:
+                g = "male" if v["male"] > v["female"] else "female"
+            words = name.split()
+            first = first_name_gender(name)
+            if first != "unknown" and not (total >= 4 and v[first] < 0.3 * total):
+                g = first  # "Hillary Clinton": the first name outweighs a few stray pronouns of other people
+            if g == "unknown" and len(words) == 1:
+                g = self.surname_gender.get(words[0], "unknown")
+            self._gender_cache[name] = g
+        return self._gender_cache[name]
+
+    def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
+               exclude: frozenset[str] = frozenset()) -> Optional[str]:
+        """The most recent name before ``offset`` whose gender fits (known gender first).
+
+        Without a known gender, only someone already quoted (in ``speakers``) will do;
+        names in ``exclude`` (the addressee, the possessor in "her mother") are passed over.
+        """
+        i = bisect.bisect_left(self.offsets, offset) - 1
+        fallback = loose = None
+        while i >= 0 and self.offsets[i] >= offset - limit:
+            name = self.canonical(self.mentions[i].name, self.offsets[i])
+            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name):
+                i -= 1
+                continue
+            g = self.gender(name)
+            if g == gender or gender == "unknown" and g != "unknown":
+                if i not in self.oblique and (i in self.subjects or name in speakers):
+                    return name
+                loose = loose or name
+            if g == "unknown" and fallback is None and name in speakers:
+                fallback = name
+            i -= 1
+        return fallback or loose
