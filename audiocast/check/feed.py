@@ -26,14 +26,14 @@ _TIMESTAMP_LINE = re.compile(
 
 def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir: Path, c) -> None:
     """JSON chapters, psc:chapters and description timestamps against the ID3 chapters."""
-    from audiocast.check.report import _local, absent, load_json
+    from audiocast.check.report import local_path, absent, load_json
 
     ref = [(ch.start_ms, ch.title) for ch in reference]
     link = item.find("podcast:chapters", NS)
     if link is None:
         c.error(mp3.name, "json-chapters", "the item has no podcast:chapters")
     else:
-        path = _local(link.get("url", ""), out_dir)
+        path = local_path(link.get("url", ""), out_dir)
         if link.get("type") != "application/json+chapters":
             c.error(mp3.name, "json-chapters", f"podcast:chapters type is {link.get('type')!r}; "
                     "expected application/json+chapters")
@@ -171,7 +171,7 @@ def parse_cues(text: str, kind: str) -> list[tuple[int, int, str]]:
 
 def check_transcripts(item, mp3: Path, duration_ms: int, out_dir: Path, c) -> None:
     """Every podcast:transcript exists, parses, runs in order, covers the audio, and they all agree."""
-    from audiocast.check.report import _local, absent
+    from audiocast.check.report import local_path, absent
 
     links = item.findall("podcast:transcript", NS)
     if not links:
@@ -180,7 +180,7 @@ def check_transcripts(item, mp3: Path, duration_ms: int, out_dir: Path, c) -> No
     timings: dict[str, list[tuple[int, int]]] = {}
     for link in links:
         kind = link.get("type", "")
-        path = _local(link.get("url", ""), out_dir)
+        path = local_path(link.get("url", ""), out_dir)
         if path is None or not path.is_file():
             c.error(path.name if path else mp3.name, "transcript-missing",
                     f"podcast:transcript {link.get('url')} {absent(path)}")

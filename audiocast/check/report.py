@@ -200,7 +200,7 @@ def absent(path: Optional[Path]) -> str:
     return "is not in the output folder"
 
 
-def _local(url: str, out_dir: Path) -> Optional[Path]:
+def local_path(url: str, out_dir: Path) -> Optional[Path]:
     """The file in ``out_dir`` that an absolute URL of the feed points to (by its last path segment)."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -212,7 +212,7 @@ def _local(url: str, out_dir: Path) -> Optional[Path]:
 def _check_cover(channel, out_dir: Path, c: Collector) -> None:
     image = channel.find("itunes:image", NS)
     href = image.get("href", "") if image is not None else ""
-    path = _local(href, out_dir)
+    path = local_path(href, out_dir)
     if path is None:
         c.error("feed.xml", "cover-missing", "no itunes:image with an absolute http(s) href")
         return
@@ -320,7 +320,7 @@ def _check_enclosure(item, out_dir: Path, where: str, c: Collector) -> Optional[
         c.error(where, "enclosure-missing", "item has no <enclosure>")
         return None
     url, length, kind = enc.get("url", ""), enc.get("length", ""), enc.get("type", "")
-    path = _local(url, out_dir)
+    path = local_path(url, out_dir)
     if path is None:
         c.error(where, "enclosure-url", f"enclosure url {url!r} is not an absolute http(s) URL")
         return None
@@ -339,7 +339,7 @@ def _check_enclosure(item, out_dir: Path, where: str, c: Collector) -> Optional[
 
 
 def _check_strays(out_dir: Path, items, c: Collector) -> None:
-    listed = {(_local(i.find("enclosure").get("url", ""), out_dir) or Path()).name
+    listed = {(local_path(i.find("enclosure").get("url", ""), out_dir) or Path()).name
               for i in items if i.find("enclosure") is not None}
     from audiocast.publish.outfiles import is_temp
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from audiocast.understanding.names import first_name_gender, not_a_person
-from audiocast.understanding.speakers import (_ABBREV, _NAME_RUN_RE, _PRONOUNS, _STOP, SPEECH_VERB_RE, TITLES, _bare,
+from audiocast.understanding.speakers import (ABBREV, NAME_RUN_RE, PRONOUNS, STOP_WORDS, SPEECH_VERB_RE, TITLES, bare,
                                 sentence_end, title_gender)
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def find_mentions(text: str) -> list[Mention]:
 
     def common(word: str) -> bool:
         w = word.rstrip(".")
-        return w.lower() in _STOP or lower[w.lower()] > max(1, upper[w] // 2) or not w[:1].isupper()
+        return w.lower() in STOP_WORDS or lower[w.lower()] > max(1, upper[w] // 2) or not w[:1].isupper()
 
     def sentence_word(off: int, word: str) -> bool:
         """A capitalised word that only ever opens sentences ("Last year", "Next") is not a name."""
@@ -49,24 +49,24 @@ def find_mentions(text: str) -> list[Mention]:
         return not inner[w] and bool(re.search(r"(?:^|[.!?…][\"”’')]*\s+|\n\s*)[\"“‘']?$", text[max(0, off - 4):off]))
 
     out: list[Mention] = []
-    for m in _NAME_RUN_RE.finditer(text):
+    for m in NAME_RUN_RE.finditer(text):
         toks = [(t.start() + m.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
         runs: list[list[tuple[int, str]]] = [[]]
         for off, tok in toks:
             runs[-1].append((off, tok))
             stem = tok.rstrip(".").lower()
-            if tok.endswith(".") and stem not in _ABBREV and len(stem) > 1:
+            if tok.endswith(".") and stem not in ABBREV and len(stem) > 1:
                 runs.append([])  # a sentence ends inside the run ("Caterpillar. The ...")
         for run in runs:
             while run and common(run[0][1]) and run[0][1].lower().rstrip(".") not in TITLES:
                 run = run[1:]
-            while run and (not run[-1][1][:1].isupper() or run[-1][1].lower().rstrip(".") in _STOP):
+            while run and (not run[-1][1][:1].isupper() or run[-1][1].lower().rstrip(".") in STOP_WORDS):
                 run = run[:-1]
             if not run or len(run) == 1 and sentence_word(*run[0]):
                 continue
             words = [w for _, w in run]
             words[-1] = re.sub(r"['’]s$", "", words[-1])
-            if words[-1].lower().rstrip(".") not in _ABBREV:
+            if words[-1].lower().rstrip(".") not in ABBREV:
                 words[-1] = words[-1].rstrip(".")
             name = " ".join(words)
             if name and len(name) > 1 and not (len(words) == 1 and words[0].lower() in TITLES):
@@ -85,7 +85,7 @@ class Entities:
         self.full: dict[str, list[tuple[int, str]]] = defaultdict(list)  # last word -> [(offset, full name)]
         self.count: Counter[str] = Counter()
         for m in self.mentions:
-            words = _bare(m.name)
+            words = bare(m.name)
             if len(words) >= 2 and not title_gender(m.name):
                 self.full[words[-1]].append((m.offset, " ".join(words)))
                 self.count[" ".join(words)] += 1
@@ -96,7 +96,7 @@ class Entities:
                 self.first_titled.setdefault(m.name, m.offset)
         self.family: dict[str, set[str]] = defaultdict(set)  # surname -> titles seen (mr, mrs, miss...)
         for t in self.first_titled:
-            self.family[_bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
+            self.family[bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
         self._first_seen: Optional[dict[str, int]] = None
         self._names: Optional[set[str]] = None
         self.votes: dict[str, Counter] = defaultdict(Counter)
@@ -140,17 +140,17 @@ class Entities:
                 window, re.I)
             if p:
                 weight = 2 if p.group(1).lower() in ("he", "she") else 1
-                self.votes[self.canonical(m.name, m.offset)][_PRONOUNS[p.group(1).lower()]] += weight
+                self.votes[self.canonical(m.name, m.offset)][PRONOUNS[p.group(1).lower()]] += weight
         # a bare surname takes the gender of its titled forms when they agree ("Darcy" <- "Mr. Darcy")
         titled: dict[str, set[str]] = defaultdict(set)
         for name in self.first_titled:
-            titled[_bare(name)[-1]].add(title_gender(name) or "")
+            titled[bare(name)[-1]].add(title_gender(name) or "")
         self.surname_gender = {k: next(iter(v)) for k, v in titled.items() if len(v) == 1}
         self._gender_cache: dict[str, str] = {}
 
     def canonical(self, name: str, offset: int) -> str:
         """Full name for a short one used at ``offset``: "Haigh" -> "Andrew Haigh" when used earlier."""
-        words = _bare(name)
+        words = bare(name)
         if len(words) != 1:
             return " ".join(words) if not title_gender(name) else self._titled(name, words, offset)
         if title_gender(name):
@@ -181,8 +181,8 @@ class Entities:
         if " " in name or not name[:1].isupper():
             return True
         if self._names is None:
-            self._names = {m.name for m in self.mentions} | {w for m in self.mentions for w in _bare(m.name)}
-        if name.lower() in _STOP or "_" in name:
+            self._names = {m.name for m in self.mentions} | {w for m in self.mentions for w in bare(m.name)}
+        if name.lower() in STOP_WORDS or "_" in name:
             return False
         # "the King" is a name here; "Presently" / "Partial transcript" at a sentence start are common words
         return name in self._names or name.lower() in TITLES
@@ -197,7 +197,7 @@ class Entities:
 
     def relative(self, owner: str, gender: str) -> Optional[str]:
         """"Mrs. Bennet" for the wife/mother of "Mr. Bennet" or "Elizabeth (Bennet)": a titled name sharing the surname."""
-        words = _bare(owner)
+        words = bare(owner)
         surname = words[-1] if len(words) > 1 or title_gender(owner) else next(
             (full.split()[-1] for fulls in self.full.values() for _, full in fulls
              if full.split()[0] == words[0]), None)

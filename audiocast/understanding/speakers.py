@@ -70,7 +70,7 @@ _NEUTRAL_TITLES = {
     "baron", "professor", "coach", "master", "sister", "brother", "dame", "cardinal", "bishop", "deputy", "assistant",
 }
 # capitalised words that start sentences or name no one
-_STOP = set("""a an the this that these those it its in on at by for from with of to and or but so yet
+STOP_WORDS = set("""a an the this that these those it its in on at by for from with of to and or but so yet
 if when while as after before since because though although then there here he she they we i you his her
 their our my your who what where why how which one some many most all any no not yes oh well now just also
 mr mrs ms dr about into over under up down out more less than only even still again both each every such
@@ -79,13 +79,13 @@ september october november december today tomorrow yesterday tonight meanwhile h
 according during despite like unlike among between through without within upon across against toward
 towards read related advertisement share photo would could should shall will must do did does can
 chapter""".split())
-_PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
+PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
              "she": "female", "her": "female", "hers": "female", "herself": "female"}
 _SUBJECT_PRONOUNS = {"he": "male", "she": "female", "they": "unknown", "i": "unknown", "we": "unknown",
                      "it": "unknown"}
 _NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z](?:[\w'’]|-(?!-))*\.?|[A-Z]\.|(?<![\w'’])(?:de|van|von|der|da|di|del|la|le|al|bin|ibn|du|y)\b)"
-_NAME_RUN_RE = re.compile(_NAME_TOKEN + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _NAME_TOKEN + r")*")
-_ABBREV = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "st", "jr", "sr",
+NAME_RUN_RE = re.compile(_NAME_TOKEN + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _NAME_TOKEN + r")*")
+ABBREV = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "st", "jr", "sr",
            "prof", "rev", "hon", "pres", "supt", "del", "vs", "mt", "ft", "no", "inc", "corp", "co", "u.s",
            "d.c", "a.m", "p.m", "mme", "messrs"}
 _ADVERBS = {"also", "then", "later", "once", "previously", "recently", "further", "again", "still", "now",
@@ -116,7 +116,7 @@ def sentence_end(text: str, start: int = 0, limit: Optional[int] = None) -> int:
         # the word before the mark (a bounded look-back keeps this linear on long runs of text)
         word = re.search(r"([\w.]+)[.]*$", text[max(start, start + m.start() - 40):start + m.start() + 1])
         w = word.group(1).lower().rstrip(".") if word else ""
-        if m.group().startswith(".") and (w in _ABBREV or (len(w) == 1 and w.isalpha())
+        if m.group().startswith(".") and (w in ABBREV or (len(w) == 1 and w.isalpha())
                                           or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w)  # "G.K. Butterfield"
                                           or ")" in m.group() and "(" in text[max(start, start + m.start() - 12):
                                                                              start + m.start()]):  # "(R-Fla.)"
@@ -138,7 +138,7 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
         return None
     words = phrase.split()
     pron = next((i for i, w in enumerate(words) if w in ("he", "she")), None)
-    if pron and words[0].lower() in _STOP and not any(w[0].isupper() for w in words[1:pron]):
+    if pron and words[0].lower() in STOP_WORDS and not any(w[0].isupper() for w in words[1:pron]):
         return words[pron]  # "With a stronger voice she (soon said)"
     while words and (words[-1].lower().strip(",") in _ADVERBS or re.fullmatch(r"[a-z]+ly", words[-1])):
         words.pop()
@@ -148,13 +148,13 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
         return None
     if after_verb:
         # "said Alice very politely", "said the King a little" : the name ends the phrase
-        caps = [i for i, w in enumerate(words) if w[0].isupper() and w.lower().rstrip(".") not in _STOP]
+        caps = [i for i, w in enumerate(words) if w[0].isupper() and w.lower().rstrip(".") not in STOP_WORDS]
         if caps:
             words = words[:caps[-1] + 1]
     elif any(w.lower() in _VERBISH or re.fullmatch(r"[a-z]+ed", w) for w in words):
         return None  # "Alice was just beginning", "the Pigeon looked up and": a clause, not a name
     if words[-1][0].isupper() or words[-1][0].isdigit():
-        runs = list(_NAME_RUN_RE.finditer(" ".join(words)))
+        runs = list(NAME_RUN_RE.finditer(" ".join(words)))
         run = runs[-1].group().split() if runs else words
         # "House Speaker Paul D. Ryan", "Italian Prime Minister Matteo Renzi": the name follows the last title
         cut = [i for i, w in enumerate(run[:-1]) if w.lower().rstrip(".") in _INNER_TITLES]
@@ -162,7 +162,7 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
             run = run[cut[-1] + 1:]
         # keep Mr./Mrs./Miss (they carry gender and tell Bennets apart); drop job titles
         while len(run) > 1 and run[0].lower() not in TITLES and \
-                run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | _STOP:
+                run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | STOP_WORDS:
             run = run[1:]
         name = " ".join(run).rstrip("’'s").rstrip("’'") if run[-1].endswith(("'s", "’s")) else " ".join(run)
         return name.strip(" ,") or None
@@ -287,7 +287,7 @@ def _chunk_subject(head: str, off: int) -> Optional[Attribution]:
         if not m:
             continue
         first = m.group(1).split()[0].lower()
-        if first in _STOP and first not in ("he", "she", "the", "his", "her"):
+        if first in STOP_WORDS and first not in ("he", "she", "the", "his", "her"):
             continue
         found = _make(m.group(1), off + start + lead.end() + m.start(1))
         if found is not None:
@@ -333,7 +333,7 @@ def narration_subject(narration: str) -> Optional[Attribution]:
     return _chunk_subject(text[start:], start)
 
 
-def _bare(name: str) -> list[str]:
+def bare(name: str) -> list[str]:
     words = name.split()
     while len(words) > 1 and words[0].lower() in TITLES | {t: "" for t in _NEUTRAL_TITLES}:
         words = words[1:]

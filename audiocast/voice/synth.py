@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
 from audiocast.voice.cliphash import intact, seal
-from audiocast.voice.engines import check_wav, get_engine
+from audiocast.voice.engines import check_wav, get_engine, loaded_engines
 from audiocast.voice.engines.base import snippet
 from audiocast.errors import AudioError, EngineError
 from audiocast.fsutil import atomic_path
@@ -255,10 +255,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 def _threaded_engine_loaded() -> bool:
-    from audiocast.voice.engines import _instances
-
-    piper = _instances.get("piper")
-    return bool(piper is not None and getattr(piper, "_voices", None))
+    return any(engine.owns_threads() for engine in loaded_engines())
 
 
 def _render(task: tuple[str, VoiceProfile, Path]) -> int:

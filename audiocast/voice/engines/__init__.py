@@ -23,7 +23,7 @@ ENGINES: dict[str, str] = {
 
 _instances: dict[str, Engine] = {}
 
-__all__ = ["ENGINES", "Engine", "EngineVoice", "check_wav", "engine_names", "get_engine", "reset_engines"]
+__all__ = ["ENGINES", "Engine", "EngineVoice", "check_wav", "engine_names", "get_engine", "loaded_engines", "reset_engines"]
 
 
 def engine_names() -> tuple[str, ...]:
@@ -42,6 +42,11 @@ def get_engine(name: str) -> Engine:
         engine = getattr(importlib.import_module(module), cls)()
         _instances[name] = engine
     return engine
+
+
+def loaded_engines() -> list[Engine]:
+    """The engines this process has made so far."""
+    return list(_instances.values())
 
 
 def reset_engines() -> None:

@@ -94,6 +94,10 @@ class Engine(abc.ABC):
         """``(True, "")`` when the engine can speak with ``voice``, else ``(False, why and how to fix)``."""
         return True, ""
 
+    def owns_threads(self) -> bool:
+        """True while the engine holds native thread pools, which a forked process would not inherit."""
+        return False
+
     def close(self) -> None:
         """Release the engine (optional)."""
 

@@ -145,6 +145,9 @@ class PiperEngine(Engine):
             out.append(EngineVoice(name, label, "unknown", (name.split("-")[0],)))
         return out
 
+    def owns_threads(self) -> bool:
+        return bool(self._voices)  # each loaded voice owns onnxruntime thread pools
+
     def is_stateful(self, profile: VoiceProfile) -> bool:
         return profile.noise_scale != 0.0 or profile.noise_w != 0.0
 
