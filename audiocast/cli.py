@@ -216,7 +216,7 @@ def check(out_dir) -> None:
     Example:
       audiocast check out/
     """
-    from audiocast.check.report import run_check
+    from audiocast.check.feed import run_check
 
     if not out_dir.is_dir():
         raise AudiocastError("no such output folder", out_dir)

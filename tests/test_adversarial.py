@@ -257,7 +257,7 @@ def test_every_damaged_clip_is_detected_and_resynthesised_to_identical_audio(tmp
 # --------------------------------------------------------------------------- 3. consistent at every instant
 def assert_consistent(out: Path) -> None:
     """What a podcast app would fetch agrees with the disk, and so does episodes.json."""
-    from audiocast.check.report import check_output
+    from audiocast.check.feed import check_output
 
     report = check_output(out, loudness=False)
     assert report.ok, report.render()
@@ -425,7 +425,7 @@ def test_linear_chapter_split_is_the_quadratic_one(seed):
 
 # --------------------------------------------------------------------------- 9. check finds what it missed
 def test_check_finds_stale_state_leftover_temp_files_and_folders_where_files_should_be(tmp_path, fake_voices):
-    from audiocast.check.report import check_output
+    from audiocast.check.feed import check_output
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from audiocast.check.report import check_output, run_check
+from audiocast.check.feed import check_output, run_check
 from audiocast.config import Config, PodcastConfig
 from audiocast.model import Chapter, Cue, Episode
 

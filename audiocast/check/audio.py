@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
+from audiocast.audio.probe import decoded_duration_ms, ffprobe, measure_loudness
+from audiocast.check.edition import check_nested_toc, is_nested, nested_parts
+from audiocast.check.report import Collector
 from audiocast.errors import AudiocastError
 from audiocast.model import Chapter
-
-if TYPE_CHECKING:  # pragma: no cover
-    from audiocast.publish.tags import Id3Facts
+from audiocast.publish.tags import Id3Facts, read_id3_facts, read_tags
 
 _BITRATES = {  # Layer III, kbps, by MPEG version
     1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
@@ -136,8 +137,6 @@ def walk_frames(data: bytes) -> StreamFacts:
 
 def mp3_facts(path: Path) -> Mp3Facts:
     """Read all the facts about ``path`` (raises AudiocastError when ffprobe cannot read it)."""
-    from audiocast.audio.probe import ffprobe
-    from audiocast.publish.tags import read_id3_facts
 
     data = Path(path).read_bytes()
     version, _ = id3_header(data)
@@ -181,10 +180,8 @@ MAX_TRUE_PEAK = -1.0
 TOLERANCE_MS = 100  # ID3 TLEN, chapters and decoded audio agree this closely (feed: 1 s, whole seconds)
 
 
-def check_mp3(mp3: Path, c, *, feed_ms: Optional[int] = None, loudness: bool = True) -> Optional[AudioSummary]:
+def check_mp3(mp3: Path, c: Collector, *, feed_ms: Optional[int] = None, loudness: bool = True) -> Optional[AudioSummary]:
     """Check one episode MP3 against ID3v2.3, MPEG CBR, 44.1 kHz and R128 rules, recording findings in ``c``."""
-    from audiocast.model import Chapter
-    from audiocast.audio.probe import decoded_duration_ms, measure_loudness
 
     name = mp3.name
     try:
@@ -244,13 +241,11 @@ def check_mp3(mp3: Path, c, *, feed_ms: Optional[int] = None, loudness: bool = T
             c.ok(f"{name}: {measured.integrated:.1f} LUFS, true peak {measured.true_peak:.1f} dBTP")
     c.ok(f"{name}: {decoded / 1000:.1f} s, {facts.sample_rate} Hz, {facts.channels} ch, "
          f"{'/'.join(map(str, facts.stream.bitrates)) if facts.stream else '?'} kbps, {len(chapters)} chapters")
-    from audiocast.check.edition import nested_parts
-
     return AudioSummary(tuple(Chapter(ch.title or "", ch.start_ms, ch.end_ms) for ch in chapters), decoded,
                         parts=nested_parts(facts.id3) if facts.id3 is not None else ())
 
 
-def _check_stream(name: str, facts: Mp3Facts, c) -> None:
+def _check_stream(name: str, facts: Mp3Facts, c: Collector) -> None:
     s = facts.stream
     if s is None:
         return
@@ -268,7 +263,7 @@ def _check_stream(name: str, facts: Mp3Facts, c) -> None:
         c.error(name, "mpeg-stream", "the sample rate or channel mode changes inside the stream")
 
 
-def _check_id3(mp3: Path, facts: Mp3Facts, decoded: int, c) -> tuple:
+def _check_id3(mp3: Path, facts: Mp3Facts, decoded: int, c: Collector) -> tuple:
     name, id3 = mp3.name, facts.id3
     present = set(id3.frame_ids)
     missing = [f"{frame} ({what})" for frame, what in REQUIRED_FRAMES.items() if frame not in present]
@@ -306,13 +301,12 @@ def _check_id3(mp3: Path, facts: Mp3Facts, decoded: int, c) -> tuple:
     return tuple(timeline)  # the other formats are compared with the time line (file order is reported above)
 
 
-def _check_apic(mp3: Path, id3, c) -> None:
+def _check_apic(mp3: Path, id3, c: Collector) -> None:
     """The front cover in the APIC frame is a JPEG/PNG image matching its declared MIME type."""
     import io
 
     from PIL import Image, UnidentifiedImageError
 
-    from audiocast.publish.tags import read_tags
 
     try:
         data = read_tags(mp3).cover or b""
@@ -327,7 +321,7 @@ def _check_apic(mp3: Path, id3, c) -> None:
         c.error(mp3.name, "id3-cover", f"the APIC cover art is {fmt} but declared as {mime!r}")
 
 
-def _check_toc(name: str, id3, c) -> None:
+def _check_toc(name: str, id3, c: Collector) -> None:
     top = [t for t in id3.tocs if t.top_level]
     if len(top) != 1:
         c.error(name, "ctoc-flags", f"{len(top)} top-level CTOC frames (with {len(id3.tocs)} CTOC in all); "
@@ -336,8 +330,6 @@ def _check_toc(name: str, id3, c) -> None:
     toc = top[0]
     if not toc.ordered:
         c.error(name, "ctoc-flags", f"CTOC {toc.element_id!r} lacks the 'ordered' flag")
-    from audiocast.check.edition import check_nested_toc, is_nested
-
     if is_nested(id3):  # an edition: a CTOC per part, each listing its chapters
         check_nested_toc(name, id3, c)
         return

@@ -13,7 +13,9 @@ import json
 from pathlib import Path
 from typing import Optional
 
+from audiocast.check.report import Collector
 from audiocast.model import Chapter
+from audiocast.publish.state import load_state
 
 JOIN_TOLERANCE_MS = 1
 
@@ -41,7 +43,7 @@ def nested_parts(id3) -> tuple[Chapter, ...]:
     return tuple(parts)
 
 
-def check_nested_toc(name: str, id3, c) -> None:
+def check_nested_toc(name: str, id3, c: Collector) -> None:
     """Each part a titled, ordered CTOC of contiguous CHAPs; parts contiguous from 0; every CHAP in one part."""
     top = next(t for t in id3.tocs if t.top_level)
     tocs = {t.element_id: t for t in id3.tocs}
@@ -80,10 +82,8 @@ def check_nested_toc(name: str, id3, c) -> None:
                     f"starts at {b.start_ms} ms")
 
 
-def check_edition(mp3: Path, parts: tuple[Chapter, ...], chapters: tuple[Chapter, ...], out_dir: Path, c) -> None:
+def check_edition(mp3: Path, parts: tuple[Chapter, ...], chapters: tuple[Chapter, ...], out_dir: Path, c: Collector) -> None:
     """Every article of the recorded edition is a part of its MP3; JSON sub-chapters inside their parts."""
-    from audiocast.publish.state import load_state
-
     try:
         record = next((e for e in load_state(out_dir) if e.mp3_name == mp3.name), None)
     except Exception:  # noqa: BLE001 - a broken episodes.json is reported by the stale-state check
@@ -101,7 +101,7 @@ def check_edition(mp3: Path, parts: tuple[Chapter, ...], chapters: tuple[Chapter
     c.ok(f"{mp3.name}: an edition of {len(parts)} parts, {len(chapters)} nested chapters")
 
 
-def _check_json_nesting(path: Path, chapters: tuple[Chapter, ...], c) -> None:
+def _check_json_nesting(path: Path, chapters: tuple[Chapter, ...], c: Collector) -> None:
     try:
         items = json.loads(path.read_text(encoding="utf-8"))["chapters"]
     except (OSError, ValueError, KeyError, TypeError):

@@ -1,236 +1,180 @@
-"""The per-item half of ``audiocast check``: chapters in every format and transcripts.
+"""``audiocast check OUT``: validate built output against the podcast and audio standards.
 
-Chapters are the ID3 CHAP frames of the MP3 (the reference), and they must be
-identical in the JSON chapters file (``podcast:chapters``, JSON chapters 1.2),
-in Podlove Simple Chapters (``psc:chapters``) and in the timestamps of the item
-description.  Transcripts (``podcast:transcript``: WebVTT, SRT, Podcasting 2.0
-JSON) must exist, parse, run in order and cover the spoken audio.
+It reads only what a podcast app would read — ``feed.xml`` and the files it
+points to — and checks them against RSS 2.0, Apple's podcast requirements, the
+Podcasting 2.0 namespace (guid, chapters, transcripts, locked, person), JSON
+chapters 1.2, Podlove Simple Chapters, ID3v2.3 chapters (CHAP/CTOC), MPEG audio
+(CBR with an Info header) and EBU R128 loudness, and the web page ``index.html``
+against the feed (:mod:`.page`).  It does not trust our own
+records (``episodes.json``): a planted fault in any file is found in that file.
+
+The report lists findings (error or warning) with the file and a readable
+message; any error makes ``audiocast check`` exit non-zero.
 """
 
 from __future__ import annotations
 
-import html
 import re
+import uuid
 from pathlib import Path
-from typing import Optional
 
-from audiocast.model import Chapter
+from lxml import etree
 
-NS = {"podcast": "https://podcastindex.org/namespace/1.0", "psc": "http://podlove.org/simple-chapters"}
-TOLERANCE_MS = 100
-CUE_EDGE_MS = 5000  # the first cue starts within 5 s of the start, the last ends within 5 s of the end...
-MUSIC_EDGE_MS = 20_000  # ...unless a sting plays there (up to 15 s): then a warning, an error only beyond 20 s
-_TIMESTAMP_LINE = re.compile(
-    r"^\s*[\[(]?((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\.\d{1,3})?[\])]?\s*(?:[-–—:|]\s*)?(\S.*?)\s*$")
+from audiocast.check.items import check_item
+from audiocast.check.page import check_page
+from audiocast.check.report import CheckReport, Collector, absent, local_path, rfc2822_date, text_of
+from audiocast.errors import AudiocastError
+from audiocast.publish.feed import NSMAP
+from audiocast.publish.outfiles import is_temp
+from audiocast.publish.state import load_state
 
 
-def check_item_chapters(item, mp3: Path, reference: tuple[Chapter, ...], out_dir: Path, c) -> None:
-    """JSON chapters, psc:chapters and description timestamps against the ID3 chapters."""
-    from audiocast.check.report import local_path, absent, load_json
+def run_check(out_dir: Path, *, loudness: bool = True) -> tuple[CheckReport, int]:
+    """The report for ``out_dir`` and the exit status for the CLI (0 when there is no error)."""
+    report = check_output(out_dir, loudness=loudness)
+    return report, 0 if report.ok else 1
 
-    ref = [(ch.start_ms, ch.title) for ch in reference]
-    link = item.find("podcast:chapters", NS)
-    if link is None:
-        c.error(mp3.name, "json-chapters", "the item has no podcast:chapters")
+
+def check_output(out_dir: Path, *, loudness: bool = True) -> CheckReport:
+    """Validate ``out_dir`` (feed.xml and everything it references); ``loudness=False`` skips ebur128."""
+    out_dir = Path(out_dir)
+    c = Collector()
+    feed = out_dir / "feed.xml"
+    if not feed.is_file():
+        c.error("feed.xml", "feed-missing", "feed.xml is a folder where the feed file should be" if feed.is_dir()
+                else "no feed.xml in the output folder (run `audiocast build` first)")
+        return CheckReport(out_dir, tuple(c.findings))
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.parse(str(feed), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        c.error("feed.xml", "feed-xml", f"not well-formed XML: {exc}")
+        return CheckReport(out_dir, tuple(c.findings))
+    channel = _check_channel(root, out_dir, c)
+    if channel is not None:
+        items = channel.findall("item")
+        if not items:
+            c.warn("feed.xml", "feed-empty", "the feed has no episodes")
+        _check_order(items, c)
+        seen: set[str] = set()
+        for item in items:
+            check_item(item, out_dir, c, seen, loudness)
+        _check_strays(out_dir, items, c)
+        check_page(out_dir, items, c)
+    return CheckReport(out_dir, tuple(c.findings), tuple(c.checked))
+
+
+def _check_channel(root, out_dir: Path, c: Collector):
+    if root.tag != "rss" or root.get("version") != "2.0":
+        c.error("feed.xml", "feed-rss", f"root element is <{root.tag} version={root.get('version')!r}>, "
+                "expected <rss version=\"2.0\">")
+    channel = root.find("channel")
+    if channel is None:
+        c.error("feed.xml", "feed-channel", "no <channel> element")
+        return None
+    for tag in ("title", "link", "description", "language"):
+        if not text_of(channel.find(tag)):
+            c.error("feed.xml", "channel-required", f"channel <{tag}> is missing or empty")
+    lang = text_of(channel.find("language"))
+    if lang and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        c.error("feed.xml", "channel-language", f"<language>{lang}</language> is not an ISO 639 language code")
+    self_link = channel.find("atom:link[@rel='self']", NSMAP)
+    if self_link is None or not self_link.get("href", "").startswith(("http://", "https://")):
+        c.error("feed.xml", "channel-self", "no atom:link rel=\"self\" with the feed's absolute URL")
+    elif self_link.get("type") != "application/rss+xml":
+        c.error("feed.xml", "channel-self", "atom:link rel=\"self\" must have type=\"application/rss+xml\"")
+    explicit = text_of(channel.find("itunes:explicit", NSMAP))
+    if explicit not in ("true", "false"):
+        c.error("feed.xml", "channel-explicit", f"itunes:explicit is {explicit or 'missing'!r}; Apple requires "
+                "\"true\" or \"false\"")
+    category = channel.find("itunes:category", NSMAP)
+    if category is None or not category.get("text"):
+        c.error("feed.xml", "channel-category", "no itunes:category with a text attribute")
+    if not text_of(channel.find("itunes:author", NSMAP)):
+        c.warn("feed.xml", "channel-author", "no itunes:author")
+    if not text_of(channel.find("itunes:owner/itunes:email", NSMAP)):
+        c.warn("feed.xml", "channel-owner", "no itunes:owner email: Apple uses it to verify ownership")
+    kind = text_of(channel.find("itunes:type", NSMAP))
+    if kind and kind not in ("episodic", "serial"):
+        c.error("feed.xml", "channel-type", f"itunes:type {kind!r} is not episodic or serial")
+    guid = text_of(channel.find("podcast:guid", NSMAP))
+    if not guid:
+        c.warn("feed.xml", "podcast-guid", "no podcast:guid")
     else:
-        path = local_path(link.get("url", ""), out_dir)
-        if link.get("type") != "application/json+chapters":
-            c.error(mp3.name, "json-chapters", f"podcast:chapters type is {link.get('type')!r}; "
-                    "expected application/json+chapters")
-        if path is None or not path.is_file():
-            c.error(path.name if path else mp3.name, "json-chapters",
-                    f"podcast:chapters {link.get('url')} {absent(path)}")
-        else:
-            doc = load_json(path, c, "json-chapters")
-            if doc is not None:
-                chapters = _json_chapters(doc, path.name, c)
-                if chapters is not None:
-                    _compare(path.name, "JSON chapters", chapters, ref, c, exact=True)
-                    ends = [i["endTime"] for i in doc["chapters"] if isinstance(i.get("endTime"), (int, float))]
-                    if reference and ends and abs(round(max(ends) * 1000) - reference[-1].end_ms) > 1:
-                        c.error(path.name, "duration-chapters", f"the last JSON chapter ends at {max(ends)} s; "
-                                f"the MP3's last chapter ends at {reference[-1].end_ms / 1000:.3f} s")
-
-    psc = item.find("psc:chapters", NS)
-    if psc is None:
-        c.error(mp3.name, "psc-chapters", "the item has no psc:chapters (Podlove Simple Chapters)")
-    else:
-        if psc.get("version") != "1.2":
-            c.warn(mp3.name, "psc-chapters", f"psc:chapters version is {psc.get('version')!r}; expected 1.2")
-        found = []
-        for el in psc.findall("psc:chapter", NS):
-            start = parse_npt(el.get("start", ""))
-            if start is None:
-                c.error(mp3.name, "psc-chapters", f"psc:chapter start {el.get('start')!r} is not a time")
-                return
-            found.append((start, el.get("title", "")))
-        _compare(f"feed.xml psc:chapters of {mp3.name}", "psc:chapters", found, ref, c, exact=True)
-
-    stamps = description_timestamps(html.unescape(item.findtext("description") or ""))
-    if len(ref) > 1 and not stamps:
-        c.error(mp3.name, "description-chapters", "the item description lists no chapter timestamps")
-    elif stamps:
-        _compare(f"feed.xml description of {mp3.name}", "description timestamps", stamps, ref, c, exact=False)
-    if ref:
-        c.ok(f"{mp3.name}: {len(ref)} chapters identical in ID3, JSON, psc and the description")
-
-
-def _json_chapters(doc, name: str, c) -> Optional[list[tuple[int, str]]]:
-    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("1.2"):
-        c.error(name, "json-chapters", "not a JSON chapters 1.2 document (\"version\": \"1.2.0\" missing)")
-        return None
-    items = doc.get("chapters")
-    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("startTime"), (int, float))
-                                              for i in items):
-        c.error(name, "json-chapters", "\"chapters\" must be a list of objects with a numeric startTime")
-        return None
-    shown = [i for i in items if i.get("toc", True) is not False]
-    for a, b in zip(shown, shown[1:]):
-        if "endTime" in a and abs(a["endTime"] - b["startTime"]) > 0.0015:
-            c.error(name, "chapters-continuity", f"JSON chapter {a.get('title')!r} ends at {a['endTime']} s but "
-                    f"the next starts at {b['startTime']} s")
-    return [(round(i["startTime"] * 1000), str(i.get("title", ""))) for i in shown]
-
-
-def _compare(where: str, fmt: str, found: list[tuple[int, str]], ref: list[tuple[int, str]], c, exact: bool) -> None:
-    """Order, start at 0, and equality with the ID3 chapters (to the ms, or the second for descriptions)."""
-    starts = [s for s, _ in found]
-    if starts != sorted(starts):
-        c.error(where, "chapters-order", f"{fmt} are not in time order")
-        return
-    if starts and starts[0] != 0:
-        c.error(where, "chapters-continuity", f"{fmt} start at {starts[0]} ms, not 0")
-    if not ref:
-        return
-    if len(found) != len(ref):
-        c.error(where, "chapters-mismatch", f"{fmt} list {len(found)} chapters; the MP3 has {len(ref)}")
-        return
-    for (start, title), (ref_start, ref_title) in zip(found, ref):
-        close = abs(start - ref_start) <= 1 if exact else ref_start - 1000 < start <= ref_start + 500
-        if not close or title.strip() != ref_title.strip():
-            c.error(where, "chapters-mismatch", f"{fmt} have {title!r} at {start / 1000:.3f} s; the MP3 has "
-                    f"{ref_title!r} at {ref_start / 1000:.3f} s")
-            return
-
-
-def parse_npt(text: str) -> Optional[int]:
-    """A Normal Play Time (``HH:MM:SS.mmm``, ``MM:SS`` or seconds) in ms, or None."""
-    m = re.fullmatch(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2}(?:\.\d{1,3})?)", text.strip())
-    if not m:
-        return None
-    return round(((int(m[1] or 0) * 60 + int(m[2] or 0)) * 60 + float(m[3])) * 1000)
-
-
-def description_timestamps(description: str) -> list[tuple[int, str]]:
-    """``(start_ms, title)`` of the last run of lines like ``00:01:05 Title`` or ``(1:05) Title``.
-
-    Only the last run of consecutive timestamp lines counts, so a line of the
-    article's own description that happens to start with a time is not a chapter.
-    """
-    runs: list[list[tuple[int, str]]] = [[]]
-    for line in description.splitlines():
-        m = _TIMESTAMP_LINE.match(line)
-        if m:
-            runs[-1].append((parse_npt(m[1]) or 0, m[2]))
-        elif line.strip() and runs[-1]:
-            runs.append([])
-    return next((run for run in reversed(runs) if run), [])
-
-
-# --------------------------------------------------------------------------- transcripts
-def _vtt_time(text: str) -> int:
-    m = re.fullmatch(r"(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})", text.strip())
-    if not m:
-        raise ValueError(f"bad timestamp {text!r}")
-    return ((int(m[1] or 0) * 60 + int(m[2])) * 60 + int(m[3])) * 1000 + int(m[4])
-
-
-def parse_cues(text: str, kind: str) -> list[tuple[int, int, str]]:
-    """(start_ms, end_ms, text) of every cue of a WebVTT, SRT or Podcasting 2.0 JSON transcript."""
-    if kind == "application/json":
-        import json
-
-        doc = json.loads(text)
-        return [(round(float(s["startTime"]) * 1000), round(float(s["endTime"]) * 1000), str(s.get("body", "")))
-                for s in doc["segments"]]
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    if kind == "text/vtt" and not re.match(r"WEBVTT([ \t].*)?(\n|$)", text):
-        raise ValueError("does not start with WEBVTT")
-    cues = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.split("\n")
-        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
-        if timing is None:
-            if kind == "application/x-subrip" or not re.match(r"(WEBVTT|NOTE|STYLE|REGION)", lines[0]):
-                raise ValueError(f"a block without a timing line: {lines[0][:40]!r}")
-            continue
-        start, end = lines[timing].split("-->")
-        cues.append((_vtt_time(start), _vtt_time(end.split()[0]), " ".join(lines[timing + 1:])))
-    return cues
-
-
-def check_transcripts(item, mp3: Path, duration_ms: int, out_dir: Path, c) -> None:
-    """Every podcast:transcript exists, parses, runs in order, covers the audio, and they all agree."""
-    from audiocast.check.report import local_path, absent
-
-    links = item.findall("podcast:transcript", NS)
-    if not links:
-        c.warn(mp3.name, "transcript-missing", "the item lists no podcast:transcript")
-        return
-    timings: dict[str, list[tuple[int, int]]] = {}
-    for link in links:
-        kind = link.get("type", "")
-        path = local_path(link.get("url", ""), out_dir)
-        if path is None or not path.is_file():
-            c.error(path.name if path else mp3.name, "transcript-missing",
-                    f"podcast:transcript {link.get('url')} {absent(path)}")
-            continue
-        if kind not in ("text/vtt", "application/x-subrip", "application/srt", "application/json"):
-            continue  # html/plain text: existence is all a standard asks
         try:
-            cues = parse_cues(path.read_text(encoding="utf-8"), "application/x-subrip" if kind == "application/srt"
-                              else kind)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            c.error(path.name, "transcript-parse", f"not a valid {kind} transcript ({exc})")
-            continue
-        if _check_cues(path.name, cues, duration_ms, c):
-            timings[path.name] = [(s, e) for s, e, _ in cues]
-    if len(set(map(tuple, timings.values()))) > 1:
-        c.error(mp3.name, "transcript-mismatch", "the transcripts disagree on cue times: "
-                + ", ".join(f"{n} ({len(t)} cues)" for n, t in timings.items()))
-    elif timings:
-        c.ok(f"{mp3.name}: {len(timings)} transcripts agree, {len(next(iter(timings.values())))} cues cover the audio")
+            if uuid.UUID(guid).version != 5:
+                c.error("feed.xml", "podcast-guid", f"podcast:guid {guid} is not a UUIDv5")
+        except ValueError:
+            c.error("feed.xml", "podcast-guid", f"podcast:guid {guid!r} is not a UUID")
+    locked = text_of(channel.find("podcast:locked", NSMAP))
+    if locked and locked not in ("yes", "no"):
+        c.error("feed.xml", "podcast-locked", f"podcast:locked must be yes or no, not {locked!r}")
+    build = channel.find("lastBuildDate")
+    if build is not None and rfc2822_date(text_of(build)) is None:
+        c.error("feed.xml", "feed-date", f"lastBuildDate {text_of(build)!r} is not an RFC 2822 date")
+    _check_cover(channel, out_dir, c)
+    c.ok("channel: required tags, atom:link self, explicit, category, podcast:guid")
+    return channel
 
 
-def _check_cues(name: str, cues: list[tuple[int, int, str]], duration_ms: int, c) -> bool:
-    if not cues:
-        c.error(name, "transcript-parse", "the transcript has no cues")
-        return False
-    ok = True
-    for i, (start, end, text) in enumerate(cues):
-        if end < start:
-            c.error(name, "transcript-order", f"cue {i + 1} ends ({end} ms) before it starts ({start} ms)")
-            ok = False
-            break
-        if not text.strip():
-            c.error(name, "transcript-parse", f"cue {i + 1} has no text")
-            ok = False
-            break
-    if any(b[0] < a[0] for a, b in zip(cues, cues[1:])):
-        c.error(name, "transcript-order", "cues are not in time order")
-        ok = False
-    first, last_end = cues[0][0], max(e for _, e, _ in cues)
-    lead, tail = first, duration_ms - last_end
-    for gap, what in ((lead, f"the first cue starts at {first / 1000:.1f} s"),
-                      (tail, f"the last cue ends at {last_end / 1000:.1f} s but the audio runs "
-                             f"{duration_ms / 1000:.1f} s")):
-        if gap > MUSIC_EDGE_MS:
-            c.error(name, "transcript-coverage", f"{what}: speech there has no transcript")
-            ok = False
-        elif gap > CUE_EDGE_MS:
-            c.warn(name, "transcript-coverage", f"{what}: fine if music plays there, else speech is missing")
-    if last_end > duration_ms + TOLERANCE_MS:
-        c.error(name, "transcript-coverage", f"a cue ends at {last_end / 1000:.1f} s, after the audio's end "
-                f"({duration_ms / 1000:.1f} s)")
-        ok = False
-    return ok
+def _check_cover(channel, out_dir: Path, c: Collector) -> None:
+    image = channel.find("itunes:image", NSMAP)
+    href = image.get("href", "") if image is not None else ""
+    path = local_path(href, out_dir)
+    if path is None:
+        c.error("feed.xml", "cover-missing", "no itunes:image with an absolute http(s) href")
+        return
+    if not path.is_file():
+        c.error(path.name, "cover-missing", f"itunes:image {href} {absent(path)}")
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            fmt, mode, (w, h) = img.format, img.mode, img.size
+    except (OSError, UnidentifiedImageError):
+        c.error(path.name, "cover-type", "the cover is not a readable image")
+        return
+    if fmt not in ("JPEG", "PNG"):
+        c.error(path.name, "cover-type", f"the cover is {fmt}; Apple accepts JPEG or PNG")
+    if mode != "RGB":
+        c.error(path.name, "cover-type", f"the cover's colour mode is {mode}; Apple requires RGB")
+    if w != h or not 1400 <= w <= 3000:
+        c.error(path.name, "cover-size", f"the cover is {w}×{h}; Apple requires a square of 1400–3000 px")
+    if path.stat().st_size > 512 * 1024:
+        c.warn(path.name, "cover-bytes", f"the cover is {path.stat().st_size // 1024} KB; keep it under 512 KB")
+    c.ok(f"cover {path.name}: {fmt} {mode} {w}×{h}")
+
+
+def _check_order(items, c: Collector) -> None:
+    dates = [rfc2822_date(text_of(i.find("pubDate"))) for i in items]
+    known = [d for d in dates if d is not None]
+    if any(a < b for a, b in zip(known, known[1:])):
+        c.warn("feed.xml", "items-order", "items are not newest first")
+
+
+def _check_strays(out_dir: Path, items, c: Collector) -> None:
+    listed = {(local_path(i.find("enclosure").get("url", ""), out_dir) or Path()).name
+              for i in items if i.find("enclosure") is not None}
+    for mp3 in sorted(out_dir.glob("*.mp3")):
+        if mp3.name not in listed:
+            c.warn(mp3.name, "stray-file", "this MP3 is not in the feed")
+    for folder in (out_dir, out_dir / ".audiocast"):
+        for tmp in sorted(folder.glob(".*")) if folder.is_dir() else ():
+            if is_temp(tmp.name) or tmp.suffix in (".tmp", ".mp3"):
+                c.warn(str(tmp.relative_to(out_dir)), "stray-file",
+                       "a temp file left by an interrupted build (safe to delete; the next build removes it)")
+    state = out_dir / "episodes.json"
+    if state.is_file():
+        try:
+            episodes = load_state(out_dir)
+        except AudiocastError as exc:
+            c.error(state.name, "state", exc.format_message())
+            return
+        for ep in episodes:
+            mp3 = out_dir / ep.mp3_name
+            if not mp3.is_file():
+                c.error(state.name, "state-stale", f"episode '{ep.slug}': {ep.mp3_name} {absent(mp3)}")
+            elif mp3.stat().st_size != ep.size_bytes:
+                c.error(state.name, "state-stale", f"episode '{ep.slug}' records {ep.size_bytes} bytes but "
+                        f"{ep.mp3_name} has {mp3.stat().st_size}: rebuild with --force")

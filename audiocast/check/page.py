@@ -16,12 +16,15 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
+from audiocast.check.report import Collector
+from audiocast.publish.feed import NSMAP
+
 PAGE = "index.html"
-PODCAST = "https://podcastindex.org/namespace/1.0"
+PODCAST = NSMAP["podcast"]
 START_TOLERANCE_S = 0.0005
 
 
-def check_page(out_dir: Path, items, c) -> None:
+def check_page(out_dir: Path, items, c: Collector) -> None:
     """Record findings about ``out_dir/index.html`` for the feed's ``items`` in the collector ``c``."""
     path = Path(out_dir) / PAGE
     if not path.is_file():
@@ -58,7 +61,7 @@ def check_page(out_dir: Path, items, c) -> None:
     c.ok(f"{PAGE}: {len(players)} episode(s) with players; chapter starts as in the chapters files")
 
 
-def _players(doc, out_dir: Path, c) -> dict[str, object]:
+def _players(doc, out_dir: Path, c: Collector) -> dict[str, object]:
     """MP3 file name -> its ``[data-episode]`` block, for players whose source is a file in ``out_dir``."""
     players = {}
     for box in doc.xpath("//*[@data-episode]"):
