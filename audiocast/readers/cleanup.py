@@ -23,11 +23,20 @@ from audiocast.model import Article, Section
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # C0/C1 controls that are not whitespace
+_END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
 def collapse(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters, strip."""
     return _WS.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ").replace("\u200b", ""))).strip()
+
+
+def as_sentence(text: str) -> str:
+    """``text`` stripped and ending in punctuation, so a heading or list item is read as a sentence ("" stays "")."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text if _END_PUNCT.search(text) else text + "."
 
 
 def slugify(text: str) -> str:

@@ -21,7 +21,7 @@ from audiocast.errors import ReadError
 from audiocast.limits import MAX_JSON_DEPTH, json_depth
 from audiocast.model import Article
 from audiocast.readers import register
-from audiocast.readers.cleanup import collapse, make_article, parse_date
+from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -184,7 +184,7 @@ def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]]) -
             elif heading:
                 sections[-1][1].append(heading)  # h1 (the title, dropped later) or h4+ lines
         elif tag == "list":
-            items = [i for i in (_sentence(_text(item)) for item in el.iter("item")) if i]
+            items = [i for i in (as_sentence(_text(item)) for item in el.iter("item")) if i]
             if items:
                 sections[-1][1].append(" ".join(items))
         elif tag == "table":
@@ -196,7 +196,7 @@ def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]]) -
                     continue
                 line = ", ".join(c for c in (_text(cell) for cell in cells) if c)
                 if line:
-                    sections[-1][1].append(_sentence(line))
+                    sections[-1][1].append(as_sentence(line))
         elif tag in ("quote", "div") and any(child.tag in _BLOCKS for child in el):
             _walk_blocks(el, sections)
         elif tag not in ("graphic", "image"):
@@ -221,12 +221,6 @@ def _text(el: Any) -> str:
             parts.append(node.tail)
     return collapse("".join(parts))
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return ""
-    return text if re.search(r"[.!?…:;][\"'”’)\]]*$", text) else text + "."
 
 
 # --------------------------------------------------------------------------- JSON-LD

@@ -19,11 +19,10 @@ from audiocast.errors import ReadError
 from audiocast.limits import MAX_FRONT_MATTER_BYTES, MAX_YAML_ALIASES
 from audiocast.model import Article
 from audiocast.readers import register
-from audiocast.readers.cleanup import collapse, make_article, parse_date
+from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import read_text
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
@@ -52,7 +51,7 @@ def read_markdown(path: Path) -> Article:
             elif level <= 3:
                 sections.append((heading, []))
             elif heading:
-                sections[-1][1].append(_sentence(heading))
+                sections[-1][1].append(as_sentence(heading))
             i += 3
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -70,7 +69,7 @@ def read_markdown(path: Path) -> Article:
             para = collapse(render_inline(tok))
             if para:
                 if list_depth:
-                    list_items.append(_sentence(para))
+                    list_items.append(as_sentence(para))
                 else:
                     sections[-1][1].append(para)
                     if quote_depth:
@@ -84,7 +83,7 @@ def read_markdown(path: Path) -> Article:
                 i += 1
             row = ", ".join(c for c in cells if c)
             if row:
-                sections[-1][1].append(_sentence(row))
+                sections[-1][1].append(as_sentence(row))
         # fence, code_block, html_block, hr: not spoken
         i += 1
     if title is None:
@@ -158,10 +157,6 @@ def render_inline(token: Token) -> str:
 def _same(a: str, b: Optional[str]) -> bool:
     return b is not None and re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if _END_PUNCT.search(text) else text + "."
 
 
 def _order(value: Any, path: Path) -> Optional[float]:
