@@ -22,6 +22,8 @@ from audiocast.config import FEED_NAME
 from audiocast.errors import AudiocastError
 from audiocast.fsutil import atomic_path
 from audiocast.model import Episode
+from audiocast.publish.chapterfiles import JSON_CHAPTERS_MIME, description_timestamps, psc_chapters
+from audiocast.publish.cover import ensure_cover
 from audiocast.publish.state import newest_first, remember_feed_guid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,22 +44,28 @@ def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
 
     Every episode's MP3 must exist in ``out_dir`` (its enclosure length is the
     file's size).  ``cover`` is the podcast cover in ``out_dir`` as returned by
-    ``cover.ensure_cover`` (called here when not given).
+    ``cover.ensure_cover`` (called here when not given).  The feed's podcast:guid is
+    remembered in the output folder's state the first time (see state.py).
     """
-    from audiocast.publish.cover import ensure_cover
-
     out_dir = Path(out_dir)
     cover = cover if cover is not None else ensure_cover(config, out_dir)
+    guid = remember_feed_guid(out_dir, config.podcast.feed_url)
     target = out_dir / FEED_NAME
-    if build_date is None:
-        # Nothing changed since the last build: keep the file (and its lastBuildDate) as it is.
-        previous = _previous_build_date(target)
-        if previous is not None and _serialize(build_feed(episodes, config, out_dir, previous, cover)) == target.read_bytes():
-            return target
-    data = _serialize(build_feed(episodes, config, out_dir, build_date, cover))
+    previous = _previous_build_date(target) if build_date is None else None
+    root = build_feed(episodes, config, out_dir, cover, guid, previous or build_date)
+    data = _serialize(root)
+    if previous is not None and data == target.read_bytes():
+        return target  # nothing changed since the last build: keep the file and its lastBuildDate
+    if previous is not None:
+        root.find("channel/lastBuildDate").text = rfc2822(_now())
+        data = _serialize(root)
     with atomic_path(target, suffix=".xml") as tmp:
         tmp.write_bytes(data)
     return target
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def _serialize(root: etree._Element) -> bytes:
@@ -72,11 +80,11 @@ def _previous_build_date(feed: Path) -> Optional[dt.datetime]:
         return None
 
 
-def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
-               build_date: Optional[dt.datetime] = None, cover: Optional[Path] = None) -> etree._Element:
-    """The feed as an lxml element (``<rss>``); ``cover`` as in :func:`write_feed`."""
-    from audiocast.publish.cover import ensure_cover
-
+def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path, cover: Path, guid: str,
+               build_date: Optional[dt.datetime] = None) -> etree._Element:
+    """The feed as an lxml element (``<rss>``), writing nothing: enclosure lengths are the sizes of the MP3s in
+    ``out_dir``, ``cover`` is the cover file there, ``guid`` the feed's podcast:guid, ``build_date`` its
+    lastBuildDate (default now)."""
     p = config.podcast
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     ch = _sub(rss, "channel")
@@ -87,11 +95,9 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     if p.copyright:
         _sub(ch, "copyright", p.copyright)
     _sub(ch, "generator", f"audiocast {__version__}")
-    built = build_date or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    _sub(ch, "lastBuildDate", rfc2822(built))
+    _sub(ch, "lastBuildDate", rfc2822(build_date or _now()))
     _sub(ch, f"{{{ATOM}}}link", href=config.podcast.feed_url, rel="self", type="application/rss+xml")
 
-    cover = cover if cover is not None else ensure_cover(config, out_dir)
     cover_url = config.podcast.public_url(cover.name)
     image = _sub(ch, "image")
     _sub(image, "url", cover_url)
@@ -110,7 +116,7 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
         _sub(category, f"{{{ITUNES}}}category", text=p.subcategory)
     _sub(ch, f"{{{ITUNES}}}explicit", "true" if p.explicit else "false")
     _sub(ch, f"{{{ITUNES}}}type", p.type)
-    _sub(ch, f"{{{PODCAST}}}guid", remember_feed_guid(out_dir, config.podcast.feed_url))
+    _sub(ch, f"{{{PODCAST}}}guid", guid)
     locked = _sub(ch, f"{{{PODCAST}}}locked", "yes" if p.locked else "no")
     if p.owner_email:
         locked.set("owner", p.owner_email)
@@ -122,8 +128,6 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
 
 
 def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> None:
-    from audiocast.audio.chapters import description_timestamps, psc_chapters
-
     p = config.podcast
     mp3 = out_dir / ep.mp3_name
     try:
@@ -153,7 +157,7 @@ def _item(ch: etree._Element, ep: Episode, config: "Config", out_dir: Path) -> N
         _sub(item, f"{{{ITUNES}}}image", href=config.podcast.public_url(ep.image))
     if ep.chapters_json:
         _sub(item, f"{{{PODCAST}}}chapters", url=config.podcast.public_url(ep.chapters_json),
-             type="application/json+chapters")
+             type=JSON_CHAPTERS_MIME)
     for name, mime in ep.transcripts:
         attrs = {"url": config.podcast.public_url(name), "type": mime, "language": p.language}
         if mime in CAPTION_TYPES:
