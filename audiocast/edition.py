@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from audiocast import __version__
-from audiocast.audio.chapters import chapters_json, plan_chapters
+from audiocast.audio.chapters import plan_chapters
+from audiocast.publish.chapterfiles import chapters_json
 from audiocast.config import Config
 from audiocast.model import Article, Casting, Chapter, Line, Script, Segment
 from audiocast.voice.production import intro_text, lines_for

@@ -479,7 +479,7 @@ def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: l
 
     Every name renamed into ``out_dir`` is appended to ``written`` first.
     """
-    from audiocast.audio.chapters import write_chapters_file
+    from audiocast.publish.chapterfiles import write_chapters_file
     from audiocast.understanding.segment import UNATTRIBUTED
     from audiocast.publish.transcript import write_transcripts
 

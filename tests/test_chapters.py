@@ -10,10 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiocast.audio.chapters import (
-    CREDITS_MIN_MS, MAX_CHAPTER_MS, MIN_CHAPTER_MS, chapters_json, description_timestamps, plan_chapters,
-    psc_chapters, write_chapters_file,
-)
+from audiocast.audio.chapters import CREDITS_MIN_MS, MAX_CHAPTER_MS, MIN_CHAPTER_MS, plan_chapters
+from audiocast.publish.chapterfiles import chapters_json, description_timestamps, psc_chapters, write_chapters_file
 from audiocast.model import Article, Chapter, Script, Section, Segment
 from audiocast.readers import read_article
 

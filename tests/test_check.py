@@ -52,7 +52,7 @@ def _tag(mp3: Path, chapters, duration_ms: int, length_ms=None) -> None:
 
 
 def _build_good(out: Path) -> None:
-    from audiocast.audio.chapters import write_chapters_file
+    from audiocast.publish.chapterfiles import write_chapters_file
     from audiocast.publish.feed import write_feed
     from audiocast.publish.page import write_page
     from audiocast.audio.probe import decoded_duration_ms

@@ -181,7 +181,7 @@ def test_item_chapters_transcripts_people_and_enclosure(built):
         ("00:00:00.000", "Part 1"), ("00:00:01.000", "Part 2"), ("00:00:02.000", "Part 3")]
     description = newer.findtext("description")
     assert description.startswith("What it is about.")
-    from audiocast.audio.chapters import description_timestamps
+    from audiocast.publish.chapterfiles import description_timestamps
 
     assert description.endswith(description_timestamps(episodes[1].chapters))
     assert "Part 3" in newer.findtext("content:encoded", namespaces=NS)

@@ -9,7 +9,7 @@ import time
 import lxml.html
 import pytest
 
-from audiocast.audio.chapters import write_chapters_file
+from audiocast.publish.chapterfiles import write_chapters_file
 from audiocast.model import Cue
 from audiocast.publish.transcript import write_transcripts
 from test_feed import config, episode

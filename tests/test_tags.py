@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from audiocast.audio.chapters import chapters_json, description_timestamps, psc_chapters
+from audiocast.publish.chapterfiles import chapters_json, description_timestamps, psc_chapters
 from audiocast.errors import AudioError
 from audiocast.model import Chapter
 from audiocast.audio.probe import decoded_duration_ms

@@ -1,4 +1,4 @@
-"""Chapter planning and the chapter formats: JSON chapters 1.2, Podlove Simple Chapters, description timestamps.
+"""Chapter planning: the episode's chapters from the stitcher's paragraph marks.
 
 :func:`plan_chapters` turns the stitcher's paragraph marks into contiguous chapters:
 
@@ -14,18 +14,16 @@
 * the outro becomes a "Credits" chapter when it lasts at least
   :data:`CREDITS_MIN_MS`, else it joins the last chapter.
 
-Chapters are the same everywhere: ID3 (tags.py), ``<slug>.chapters.json`` and the
-feed's ``psc:chapters`` and description timestamps all come from one tuple.
+Chapters are the same everywhere: ID3 (:mod:`audiocast.publish.tags`), ``<slug>.chapters.json`` and the
+feed's ``psc:chapters`` and description timestamps (:mod:`audiocast.publish.chapterfiles`) all come from one tuple.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Optional, Sequence
 
-from audiocast.fsutil import write_text_atomic
+from audiocast.audio.timeline import Mark
 from audiocast.model import Chapter, Script
 
 MIN_CHAPTER_MS = 45_000
@@ -35,9 +33,6 @@ CREDITS_MIN_MS = 5_000  # an outro at least this long is its own "Credits" chapt
 LEAD_IN_MAX_MS = MAX_CHAPTER_MS  # a longer untitled lead-in is split into its own chapters
 MAX_TITLE_WORDS = 6
 WINDOW_MS = 4 * MAX_CHAPTER_MS  # see best_split
-JSON_CHAPTERS_MIME = "application/json+chapters"
-
-Mark = tuple[str, int, int, int]  # (part, section, paragraph, start_ms)
 
 _STOP = frozenset("""
 a an the and or but nor so yet of to in on at for with from by as into onto about than then that which who whom
@@ -286,51 +281,3 @@ def _trim(text: str, max_words: int) -> str:
     while len(words) > 1 and words[-1].lower().strip(",;:.!?") in _STOP:
         words.pop()
     return " ".join(words).rstrip(",;:-–— ")
-
-
-# --------------------------------------------------------------------------- formats
-def _seconds(ms: int) -> float | int:
-    return ms // 1000 if ms % 1000 == 0 else round(ms / 1000, 3)
-
-
-def chapters_json(chapters: Sequence[Chapter], *, title: Optional[str] = None, author: Optional[str] = None,
-                  podcast_name: Optional[str] = None, file_name: Optional[str] = None) -> str:
-    """JSON chapters 1.2.0 (podcast namespace): startTime/endTime in seconds, ascending."""
-    doc: dict = {"version": "1.2.0"}
-    for key, value in (("title", title), ("author", author), ("podcastName", podcast_name), ("fileName", file_name)):
-        if value:
-            doc[key] = value
-    doc["chapters"] = [
-        {"startTime": _seconds(c.start_ms), "endTime": _seconds(c.end_ms), "title": c.title}
-        for c in sorted(chapters, key=lambda c: c.start_ms)
-    ]
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def write_chapters_file(chapters: Sequence[Chapter], out_dir: Path, slug: str, **meta: Optional[str]) -> str:
-    """Write ``<slug>.chapters.json`` atomically; return its file name. ``meta``: see :func:`chapters_json`."""
-    name = f"{slug}.chapters.json"
-    write_text_atomic(Path(out_dir) / name, chapters_json(chapters, **meta))
-    return name
-
-
-def timestamp(ms: int, *, millis: bool = True, hours: bool = True, sep: str = ".") -> str:
-    """``HH:MM:SS.mmm`` (``millis``/``hours`` off: ``MM:SS``); ``sep`` before the milliseconds."""
-    ms = max(0, int(ms))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, milli = divmod(rest, 1000)
-    text = f"{h:02d}:{m:02d}:{s:02d}" if hours or h else f"{m:02d}:{s:02d}"
-    return f"{text}{sep}{milli:03d}" if millis else text
-
-
-def psc_chapters(chapters: Sequence[Chapter]) -> list[tuple[str, str]]:
-    """Podlove Simple Chapters: (start as ``HH:MM:SS.mmm``, title), ascending."""
-    return [(timestamp(c.start_ms), c.title) for c in sorted(chapters, key=lambda c: c.start_ms)]
-
-
-def description_timestamps(chapters: Sequence[Chapter]) -> str:
-    """Lines like ``00:00 Introduction`` for an item description (``HH:MM:SS`` when the episode is ≥ 1 h)."""
-    ordered = sorted(chapters, key=lambda c: c.start_ms)
-    long_form = any(c.end_ms >= 3_600_000 for c in ordered)
-    return "\n".join(f"{timestamp(c.start_ms, millis=False, hours=long_form)} {c.title}" for c in ordered)

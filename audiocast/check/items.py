@@ -14,13 +14,12 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from audiocast.check.audio import check_mp3
+from audiocast.check.audio import TOLERANCE_MS, check_mp3
 from audiocast.check.edition import check_edition
 from audiocast.check.report import Collector, absent, load_json, local_path, rfc2822_date, text_of
 from audiocast.model import Chapter
 from audiocast.publish.feed import NSMAP
 
-TOLERANCE_MS = 100
 CUE_EDGE_MS = 5000  # the first cue starts within 5 s of the start, the last ends within 5 s of the end...
 MUSIC_EDGE_MS = 20_000  # ...unless a sting plays there (up to 15 s): then a warning, an error only beyond 20 s
 _TIMESTAMP_LINE = re.compile(

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from audiocast.audio.chapters import timestamp
+from audiocast.publish.chapterfiles import timestamp
 from audiocast.fsutil import write_text_atomic
 from audiocast.model import Cue
 
