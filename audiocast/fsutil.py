@@ -1,4 +1,4 @@
-"""Safe file output: write to a temp file beside the target, then rename.
+"""Safe file output (write to a temp file beside the target, then rename) and safe file names (:func:`slugify`).
 
 A crash or a failed build never leaves a half-written file in ``out/``, and an
 earlier version stays in place until the new one is complete.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Iterator, Union
 
@@ -42,3 +44,15 @@ def write_bytes_atomic(target: Union[str, Path], data: bytes) -> None:
 def write_text_atomic(target: Union[str, Path], text: str) -> None:
     """Write UTF-8 ``text`` to ``target`` atomically."""
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def slugify(text: str) -> str:
+    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``, ``"日本" -> "riben"``).
+
+    Non-Latin scripts are transliterated (anyascii), so they do not all become "article".
+    """
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFKC", text))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "article"

@@ -9,7 +9,8 @@ import pytest
 
 from audiocast.errors import ReadError
 from audiocast.readers import SUPPORTED_EXTENSIONS, find_articles, read_article
-from audiocast.readers.cleanup import is_boilerplate, parse_byline, slugify
+from audiocast.fsutil import slugify
+from audiocast.readers.cleanup import is_boilerplate, parse_byline
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BODY = (

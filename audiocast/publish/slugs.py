@@ -18,8 +18,8 @@ import hashlib
 from pathlib import Path
 from typing import Optional, Sequence
 
+from audiocast.fsutil import slugify
 from audiocast.model import Episode
-from audiocast.readers.cleanup import slugify
 
 
 def base_slug(path: Path) -> str:

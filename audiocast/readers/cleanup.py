@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from audiocast.errors import ReadError
+from audiocast.fsutil import slugify
 from audiocast.limits import MAX_AUTHOR_CHARS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
 from audiocast.model import Article, Section
 
@@ -37,18 +38,6 @@ def as_sentence(text: str) -> str:
     if not text:
         return ""
     return text if _END_PUNCT.search(text) else text + "."
-
-
-def slugify(text: str) -> str:
-    """ASCII, lowercase, hyphen-separated slug (``"Café Été 2024" -> "cafe-ete-2024"``, ``"日本" -> "riben"``).
-
-    Non-Latin scripts are transliterated (anyascii), so they do not all become "article".
-    """
-    from anyascii import anyascii
-
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text))
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "article"
 
 
 def _key(text: str) -> str:
