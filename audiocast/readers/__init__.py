@@ -8,6 +8,8 @@ for its extensions::
 
 :func:`read_article` dispatches on the extension, :func:`find_articles` expands
 the files and folders a user names into the article files to build.
+
+Readers: Path → Article.  May import: the top-level shared modules and itself.
 """
 
 from __future__ import annotations
