@@ -278,7 +278,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
 
 def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory, episodes, cover, progress, written):
     """The audio edition of every article (audiocast/edition.py) as one more result; it fails alone like an article."""
-    from audiocast.edition_build import build_edition
+    from audiocast.edition import build_edition
 
     t0, mark = time.perf_counter(), len(written)
     source = Path(f"edition of {options.edition_date}")

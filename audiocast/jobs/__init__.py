@@ -4,5 +4,5 @@
 process (:mod:`.parallel`) or on a Dask worker (:mod:`.distributed`).
 
 May import: every stage package and the top-level shared modules; only
-``audiocast.pipeline`` and ``audiocast.edition_build`` import it.
+``audiocast.pipeline`` and ``audiocast.edition`` import it.
 """
