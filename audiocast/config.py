@@ -34,7 +34,7 @@ from typing import Any, Iterable, Optional
 
 from audiocast.errors import ConfigError
 from audiocast.limits import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
-from audiocast.options import Choice, FilePath, Flag, Number, Problems, Schema, Text, suggest
+from audiocast.options import Check, Choice, FilePath, Flag, Number, Problems, Schema, Text, shown, suggest
 
 CONFIG_NAME = "audiocast.toml"
 VALID_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -145,13 +145,15 @@ class Config:
         return cfg
 
 
-def _length(limit: int):
+def _length(limit: int) -> Check:
     # each is spoken or shown: a 200 KB title took 244 s and 3 GB to speak
     return lambda value: check_length("value", value, limit)
 
 
 def _absolute_url(value: str) -> Optional[str]:
-    return None if value.startswith(("http://", "https://")) else f"must be an absolute http(s) URL, got {value!r}"
+    if value.startswith(("http://", "https://")):
+        return None
+    return f"must be an absolute http(s) URL, got {shown(value)}"
 
 
 def _title_pattern(value: str) -> Optional[str]:

@@ -63,7 +63,7 @@ class Option:
     def convert(self, value: Any, base: Optional[Path] = None) -> Any:
         """``value`` checked and converted; :class:`Invalid` if refused (``base``: the folder paths are relative to)."""
         if not self.accepts(value):
-            raise Invalid(f"expected {self.expected}, got {_shown(value)}")
+            raise Invalid(f"expected {self.expected}, got {shown(value)}")
         why = self.check(value) if self.check else None
         if why:
             raise Invalid(why)
@@ -134,8 +134,7 @@ class Choice(Option):
         return tuple(self._choices() if callable(self._choices) else self._choices)
 
     def describe(self) -> str:
-        shown = [c if isinstance(c, str) else repr(c) for c in self.choices]
-        return "one of " + ", ".join(shown)
+        return "one of " + ", ".join(c if isinstance(c, str) else repr(c) for c in self.choices)
 
     def accepts(self, value: Any) -> bool:
         return any(type(value) is type(c) and value == c for c in self.choices)
@@ -249,7 +248,8 @@ class Problems:
         if len(self.lines) == 1:
             raise ConfigError(self.lines[0])
         if self.lines:
-            raise ConfigError(f"{len(self.lines)} problems in {what}:\n" + "\n".join("  " + line for line in self.lines))
+            listed = "\n".join("  " + line for line in self.lines)
+            raise ConfigError(f"{len(self.lines)} problems in {what}:\n{listed}")
 
 
 def suggest(key: str, known: Iterable[str]) -> str:
@@ -261,7 +261,8 @@ def suggest(key: str, known: Iterable[str]) -> str:
     return f" (expected one of {', '.join(known)})"
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """``repr(value)``, cut short: a message quotes what it was given, not 200 KB of it."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -267,8 +267,8 @@ def load_voice_library(directory: Optional[Path] = None) -> VoiceLibrary:
             casts[name] = cast
     for name, cast in casts.items():
         if cast.fallback and cast.fallback not in raw["casts"]:
-            problems.add(f"cast {name!r}: fallback: unknown cast {cast.fallback!r}{suggest(cast.fallback, raw['casts'])}",
-                         raw["casts"][name][0])
+            hint = _near(cast.fallback, raw["casts"])
+            problems.add(f"cast {name!r}: fallback: unknown cast {cast.fallback!r}{hint}", raw["casts"][name][0])
     problems.raise_any(f"the voice files in {directory}")
     return VoiceLibrary(directory, profiles, casts, lexicon)
 
