@@ -1,8 +1,9 @@
 """Typed build configuration from ``audiocast.toml``.
 
-Looked up in the first source folder, then the working directory.  Every bad
-field is reported at once (file and key named), the way MkDocs reports config
-errors.  CLI flags override the file through :func:`Config.with_overrides`.
+Looked up in the first source folder, then the working directory.  :data:`SCHEMA`
+(option types from :mod:`audiocast.options`) says what every key accepts and does;
+every bad key is reported at once, a line each naming file and key.  CLI flags
+override the file through :func:`Config.with_overrides`, with the same checks.
 
 Example ``audiocast.toml``::
 
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from audiocast.errors import ConfigError
+from audiocast.limits import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
+from audiocast.options import Check, Choice, FilePath, Flag, Number, Problems, Schema, Text, shown, suggest
 
 CONFIG_NAME = "audiocast.toml"
 VALID_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -132,19 +135,79 @@ class Config:
         given values get the same checks as the file's.
         """
         cfg = self
+        problems = Problems("invalid option")
         for name, values in sections.items():
             values = {k: v for k, v in values.items() if v is not None}
             if values:
+                values = SCHEMA[name].validate(values, problems, f"{name}.")
                 cfg = dataclasses.replace(cfg, **{name: dataclasses.replace(getattr(cfg, name), **values)})
-        if cfg is not self:
-            problems = _semantic_problems({"audio": cfg.audio, "podcast": cfg.podcast, "pauses": cfg.pauses,
-                                           "edition": cfg.edition})
-            if problems:
-                raise ConfigError("invalid option: " + "; ".join(problems))
+        problems.raise_any("the options given")
         return cfg
 
 
-_SECTIONS = {"podcast": PodcastConfig, "audio": AudioConfig, "pauses": PauseConfig, "edition": EditionConfig}
+def _length(limit: int) -> Check:
+    # each is spoken or shown: a 200 KB title took 244 s and 3 GB to speak
+    return lambda value: check_length("value", value, limit)
+
+
+def _absolute_url(value: str) -> Optional[str]:
+    if value.startswith(("http://", "https://")):
+        return None
+    return f"must be an absolute http(s) URL, got {shown(value)}"
+
+
+def _title_pattern(value: str) -> Optional[str]:
+    try:
+        if not value.format(show="Show", date=_dt.datetime(2024, 1, 1)).strip():
+            return "must not be empty"
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        return f"not a pattern with {{show}} and {{date:...}} ({exc})"
+    return None
+
+
+_SHORT, _LONG = _length(MAX_TITLE_CHARS), _length(MAX_DESCRIPTION_CHARS)
+
+#: Every key of ``audiocast.toml``, by section: what it accepts, its default (the dataclass's) and what it does.
+SCHEMA: dict[str, Schema] = {
+    "podcast": Schema({
+        "title": Text("the show's name: feed, tags, page and the spoken intro", nonempty=True, check=_SHORT),
+        "description": Text("the show's description (feed and page)", check=_LONG),
+        "link": Text("the show's website", check=_SHORT),
+        "base_url": Text("where out/ will be served; enclosure URLs start with it", check=_absolute_url),
+        "language": Text("the feed's language code", check=_SHORT),
+        "author": Text("the show's author (feed, tags, spoken intro)", check=_SHORT),
+        "owner_name": Text("itunes:owner name", check=_SHORT),
+        "owner_email": Text("itunes:owner email", check=_SHORT),
+        "image": FilePath("cover art, ≥1400×1400 JPEG/PNG; generated from the title when absent"),
+        "category": Text("iTunes category", check=_SHORT),
+        "subcategory": Text("iTunes subcategory", check=_SHORT),
+        "explicit": Flag("itunes:explicit"),
+        "copyright": Text("the feed's copyright line", check=_SHORT),
+        "type": Choice("itunes:type", choices=("episodic", "serial")),
+        "locked": Flag("podcast:locked: no other platform may import the feed"),
+    }, PodcastConfig),
+    "audio": Schema({
+        "bitrate": Choice("MP3 bitrate, kbps, CBR", choices=VALID_BITRATES),
+        "sample_rate": Choice("Hz; 22050 works but `audiocast check` warns", choices=VALID_RATES),
+        "channels": Choice("1 = mono (−19 LUFS), 2 = stereo (−16 LUFS)", choices=(1, 2),
+                           expected="1 (mono) or 2 (stereo)"),
+        "cast": Text("the voice cast (see `audiocast voices`)"),
+        "intro": Flag("speak the show, title and author first"),
+        "outro": Flag("speak credits, and that the voices are synthetic, last"),
+        "sting": FilePath("a sound at the start, between chapters and at the end"),
+    }, AudioConfig),
+    "edition": Schema({
+        "enabled": Flag("build the audio edition (as build --edition does)"),
+        "title": Text("{show}: podcast.title; {date}: the edition's day (strftime codes)", check=_title_pattern),
+        "per_article": Flag("false: only the edition, no single-article episodes"),
+        "order": Choice("front matter order, then date, then file name; or date, or name", choices=EDITION_ORDERS),
+    }, EditionConfig),
+    "pauses": Schema({
+        name: Number(f"silence {what}, milliseconds", low=0, high=10_000, whole=True)
+        for name, what in (("sentence_ms", "between sentences"), ("paragraph_ms", "between paragraphs"),
+                           ("quote_ms", "around a quote"), ("chapter_ms", "between chapters"))
+    }, PauseConfig),
+}
 
 
 def find_config(sources: Iterable[Path], cwd: Optional[Path] = None) -> Optional[Path]:
@@ -173,101 +236,18 @@ def load_config(path: Optional[Path]) -> Config:
 
 
 def parse_config(raw: dict[str, Any], path: Optional[Path] = None) -> Config:
-    """Validate a parsed TOML document into a :class:`Config`."""
-    problems: list[str] = []
-    built: dict[str, Any] = {}
+    """Validate a parsed TOML document into a :class:`Config`; one ConfigError listing every problem."""
+    problems = Problems(path or CONFIG_NAME)
     base = path.parent if path else Path.cwd()
     for key in raw:
-        if key not in _SECTIONS:
-            problems.append(f"[{key}]: unknown section (expected one of {', '.join(_SECTIONS)})")
-    for name, cls in _SECTIONS.items():
+        if key not in SCHEMA:
+            problems.add(f"[{key}]: unknown section{suggest(key, SCHEMA)}")
+    built: dict[str, Any] = {}
+    for name, schema in SCHEMA.items():
         table = raw.get(name, {})
         if not isinstance(table, dict):
-            problems.append(f"{name}: must be a table")
+            problems.add(f"[{name}]: expected a table, got {table!r}")
             continue
-        values: dict[str, Any] = {}
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        for key, value in table.items():
-            f = fields.get(key)
-            if f is None:
-                problems.append(f"{name}.{key}: unknown key")
-                continue
-            ok, converted = _convert(value, f.type, base)
-            if not ok:
-                problems.append(f"{name}.{key}: expected {_describe(f.type)}, got {value!r}")
-                continue
-            values[key] = converted
-        try:
-            built[name] = cls(**values)
-        except TypeError as exc:  # pragma: no cover - fields are checked above
-            problems.append(f"{name}: {exc}")
-    if not problems:
-        problems.extend(_semantic_problems(built))
-    if problems:
-        where = str(path) if path else CONFIG_NAME
-        raise ConfigError(f"{len(problems)} problem(s): " + "; ".join(problems), where)
+        built[name] = schema.record(**schema.validate(table, problems, f"{name}.", base))
+    problems.raise_any(str(path or CONFIG_NAME))
     return Config(path=path, **built)
-
-
-def _semantic_problems(built: dict[str, Any]) -> list[str]:
-    problems = []
-    audio: AudioConfig = built["audio"]
-    podcast: PodcastConfig = built["podcast"]
-    pauses: PauseConfig = built["pauses"]
-    if audio.bitrate not in VALID_BITRATES:
-        problems.append(f"audio.bitrate: {audio.bitrate} is not an MP3 bitrate ({', '.join(map(str, VALID_BITRATES))})")
-    if audio.sample_rate not in VALID_RATES:
-        problems.append(f"audio.sample_rate: must be one of {VALID_RATES}")
-    if audio.channels not in (1, 2):
-        problems.append("audio.channels: must be 1 (mono) or 2 (stereo)")
-    for key, path in (("audio.sting", audio.sting), ("podcast.image", podcast.image)):
-        if path is not None and not path.is_file():  # a folder or /dev/zero is not an image or a sound
-            problems.append(f"{key}: {'not a regular file' if path.exists() else 'no such file'} {path}")
-    from audiocast.limits import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_length
-
-    for f in dataclasses.fields(podcast):
-        value = getattr(podcast, f.name)
-        if isinstance(value, str):  # each is spoken or shown: a 200 KB title took 244 s and 3 GB to speak
-            limit = MAX_DESCRIPTION_CHARS if f.name == "description" else MAX_TITLE_CHARS
-            too_long = check_length(f"value of podcast.{f.name}", value, limit)
-            if too_long:
-                problems.append(f"podcast.{f.name}: {too_long}")
-    if podcast.type not in ("episodic", "serial"):
-        problems.append("podcast.type: must be 'episodic' or 'serial'")
-    if not podcast.base_url.startswith(("http://", "https://")):
-        problems.append("podcast.base_url: must be an absolute http(s) URL")
-    if not podcast.title.strip():
-        problems.append("podcast.title: must not be empty")
-    for f in dataclasses.fields(pauses):
-        if not 0 <= getattr(pauses, f.name) <= 10_000:
-            problems.append(f"pauses.{f.name}: must be between 0 and 10000 ms")
-    edition: EditionConfig = built.get("edition", EditionConfig())
-    if edition.order not in EDITION_ORDERS:
-        problems.append(f"edition.order: must be one of {', '.join(EDITION_ORDERS)}")
-    try:
-        if not edition.title.format(show="Show", date=_dt.datetime(2024, 1, 1)).strip():
-            problems.append("edition.title: must not be empty")
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        problems.append(f"edition.title: not a pattern with {{show}} and {{date:...}} ({exc})")
-    return problems
-
-
-def _convert(value: Any, annotation: str, base: Path) -> tuple[bool, Any]:
-    kind = str(annotation).replace("Optional[", "").rstrip("]")
-    if kind == "bool":
-        return isinstance(value, bool), value
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool), value
-    if kind == "str":
-        return isinstance(value, str), value
-    if kind == "Path":
-        if not isinstance(value, str):
-            return False, value
-        p = Path(value).expanduser()
-        return True, p if p.is_absolute() else base / p
-    return False, value  # pragma: no cover
-
-
-def _describe(annotation: str) -> str:
-    kind = str(annotation).replace("Optional[", "").rstrip("]")
-    return {"bool": "true or false", "int": "a whole number", "str": "a string", "Path": "a file path"}[kind]

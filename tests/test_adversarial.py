@@ -476,7 +476,7 @@ def test_config_values_that_are_not_files_or_far_too_long_are_one_line_errors(tm
                    f'[audio]\nsting = "{tmp_path / "folder"}"\n')
     proc = build(src, tmp_path / "out", fake_voices, "--config", str(config))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert "podcast.title: the value of podcast.title is 200,000 characters long (limit 1,000)" in proc.stderr
+    assert "podcast.title: the value is 200,000 characters long (limit 1,000)" in proc.stderr
     assert "podcast.image: not a regular file /dev/zero" in proc.stderr
     assert f"audio.sting: not a regular file {tmp_path / 'folder'}" in proc.stderr
     assert not (tmp_path / "out" / "feed.xml").exists()

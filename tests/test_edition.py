@@ -332,7 +332,7 @@ def test_an_unknown_edition_order_is_a_config_error(tmp_path):
     (tmp_path / "audiocast.toml").write_text('[edition]\norder = "random"\n')
     (tmp_path / "a.txt").write_text("Title\n\nSome text to read.\n")
     proc = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), check=False)
-    assert proc.returncode != 0 and "edition.order: must be one of order, date, name" in proc.stderr
+    assert proc.returncode != 0 and "edition.order: expected one of order, date, name, got 'random'" in proc.stderr
 
 
 def test_an_edition_file_a_killed_build_left_unpublished_is_removed(edition, tmp_path, fake_voices):

@@ -103,19 +103,19 @@ pool = ["good", "ghost"]
         load_voice_library(tmp_path)
     msg = err.value.message
     for fragment in (
-        "profiles.bad.engine: unknown engine 'nope'",
-        "profiles.bad.rate: expected words per minute",
-        "profiles.bad.pitch: expected espeak pitch 0..99, got 150",
-        "profiles.bad.tempo",
-        "profiles.bad.colour: unknown key",
-        "profiles.novoice.voice: missing",
-        "casts.main.pool[0]: 'good' is the narrator",
-        "casts.main.pool[1]: unknown profile 'ghost'",
+        "profile 'bad': engine: expected one of pyttsx3, piper, flite, festival, fake, got 'nope'",
+        "profile 'bad': rate: expected a whole number from 80 to 450, got 'fast'",
+        "profile 'bad': pitch: expected a whole number from 0 to 99, got 150",
+        "profile 'bad': tempo: expected a number from 0.5 to 2, got 3.0",
+        "profile 'bad': colour: unknown key",
+        "profile 'novoice': voice: missing",
+        "cast 'main': pool[0]: 'good' is the narrator",
+        "cast 'main': pool[1]: unknown profile 'ghost'",
         "patterns.'(unclosed': invalid regular expression",
     ):
         assert fragment in msg, (fragment, msg)
     assert str(tmp_path / "mine.toml") in msg and str(tmp_path / "lexicon.toml") in msg
-    assert "9 problem(s) in voice files" in msg
+    assert msg.startswith("9 problems in the voice files in")
 
 
 def test_invalid_toml_names_the_file(tmp_path):

@@ -29,33 +29,57 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from audiocast.errors import ConfigError, EngineError
 from audiocast.model import VoiceProfile
+from audiocast.options import Choice, ListOf, Number, Problems, Schema, Text, suggest
 
 LEXICON_FILE = "lexicon.toml"
 GENDERS = ("male", "female", "unknown")
 
-# key -> (python types, min, max, description); None bounds are unchecked
-_PROFILE_FIELDS: dict[str, tuple[tuple[type, ...], Optional[float], Optional[float], str]] = {
-    "engine": ((str,), None, None, "an engine name"),
-    "voice": ((str,), None, None, "a voice id, model path or voice package"),
-    "gender": ((str,), None, None, "male, female or unknown"),
-    "rate": ((int,), 80, 450, "words per minute, 80..450"),
-    "pitch": ((int,), 0, 99, "espeak pitch 0..99"),
-    "volume": ((int, float), 0.0, 2.0, "a number 0..2"),
-    "length_scale": ((int, float), 0.3, 3.0, "a number 0.3..3"),
-    "noise_scale": ((int, float), 0.0, 2.0, "a number 0..2"),
-    "noise_w": ((int, float), 0.0, 2.0, "a number 0..2"),
-    "speaker_id": ((int,), 0, 10_000, "a speaker index >= 0"),
-    "pitch_shift": ((int, float), -12.0, 12.0, "semitones -12..12"),
-    "tempo": ((int, float), 0.5, 2.0, "a factor 0.5..2"),
-    "f0_mean": ((int, float), 50.0, 400.0, "a pitch in Hz, 50..400"),
-    "wer": ((int, float), 0.0, 2.0, "a word error rate 0..2 (measured by bench/voices.py)"),
-    "description": ((str,), None, None, "text"),
-}
-_CAST_FIELDS = ("narrator", "pool", "fallback", "description")
+
+def _engine_names() -> tuple[str, ...]:
+    from audiocast.voice.engines import engine_names
+
+    return engine_names()
+
+
+_PROFILE_NAME = Text(expected="a profile name")
+
+#: What a ``[profiles.NAME]`` table accepts: the options of :class:`VoiceProfile` (defaults are its own).
+PROFILE_SCHEMA = Schema({
+    "engine": Choice("the speech engine", choices=_engine_names, required=True),
+    "voice": Text("engine voice id, Piper model path (relative to the file) or voice package", required=True,
+                  nonempty=True, expected="a voice id, model path or voice package"),
+    "gender": Choice("casting gives \"he\"/\"she\" speakers a fitting voice", choices=GENDERS),
+    "rate": Number("words per minute (pyttsx3)", low=80, high=450, whole=True),
+    "pitch": Number("espeak pitch (pyttsx3 with espeak-ng)", low=0, high=99, whole=True),
+    "volume": Number("loudness factor (pyttsx3, piper); every voice is levelled to the narrator anyway",
+                     low=0, high=2),
+    "length_scale": Number("phoneme length, > 1 is slower (piper, flite, festival)", low=0.3, high=3),
+    "noise_scale": Number("voice variation (piper); the voice's own value when absent", low=0, high=2),
+    "noise_w": Number("timing variation (piper); the voice's own value when absent", low=0, high=2),
+    "speaker_id": Number("speaker of a multi-speaker Piper model", low=0, high=10_000, whole=True),
+    "pitch_shift": Number("semitones, applied after synthesis (formants move 40% as far)", low=-12, high=12),
+    "tempo": Number("speed factor applied after synthesis, pitch kept", low=0.5, high=2),
+    "f0_mean": Number("the mean pitch aimed at, Hz (flite clustergen voices rms, awb, slt)", low=50, high=400),
+    "wer": Number("measured word error rate (bench/voices.py): the cast's narrator is the available candidate "
+                  "with the lowest", low=0, high=2),
+    "description": Text("shown by `audiocast voices`"),
+}, VoiceProfile, exclude=("name",))
+
+#: What a ``[casts.NAME]`` table accepts.
+CAST_SCHEMA = Schema({
+    "narrator": ListOf(_PROFILE_NAME, "reads everything that is not a quote; of a list of candidates, the "
+                       "available one with the lowest `wer`", single=True, nonempty=True, required=True),
+    "pool": ListOf(_PROFILE_NAME, "speakers get these in order of need; never the narrator; voices not "
+                   "installed are left out", nonempty=True, required=True),
+    "fallback": Text("the cast to use where this one has no narrator or no pool voice available", default="",
+                     expected="a cast name"),
+    "description": Text("shown by `audiocast voices`", default=""),
+})
+_TABLES = {"profiles": PROFILE_SCHEMA, "casts": CAST_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -196,92 +220,72 @@ def default_voices_dir() -> Path:
 
 
 def load_voice_library(directory: Optional[Path] = None) -> VoiceLibrary:
-    """Read and validate every ``*.toml`` in ``directory`` (default: the shipped voices)."""
+    """Read and validate every ``*.toml`` in ``directory`` (default: the shipped voices).
+
+    One ConfigError lists every problem in every file, a line each naming the file and key.
+    """
     directory = Path(directory) if directory is not None else default_voices_dir()
     if not directory.is_dir():
         raise ConfigError("voices folder not found", directory)
-    problems: list[str] = []
-    raw_profiles: dict[str, tuple[Path, dict[str, Any]]] = {}
-    raw_casts: dict[str, tuple[Path, dict[str, Any]]] = {}
+    problems = Problems()
+    raw: dict[str, dict[str, tuple[Path, dict[str, Any]]]] = {"profiles": {}, "casts": {}}
     lexicon = Lexicon()
     for path in sorted(directory.glob("*.toml")):
+        problems.source = path
         doc = _read_toml(path, problems)
         if doc is None:
             continue
         if path.name == LEXICON_FILE:
-            lexicon = _parse_lexicon(path, doc, problems)
+            lexicon = _parse_lexicon(doc, problems)
             continue
         for key in doc:
-            if key not in ("profiles", "casts"):
-                problems.append(f"{path}: [{key}]: unknown table (expected [profiles.NAME] or [casts.NAME])")
-        for kind, target in (("profiles", raw_profiles), ("casts", raw_casts)):
+            if key not in _TABLES:
+                problems.add(f"[{key}]: unknown table{suggest(key, _TABLES)}")
+        for kind, target in raw.items():
             tables = doc.get(kind, {})
             if not isinstance(tables, dict):
-                problems.append(f"{path}: {kind}: must be a table of tables")
+                problems.add(f"{kind}: must be a table of tables ([{kind}.NAME])")
                 continue
             for name, table in tables.items():
                 if not isinstance(table, dict):
-                    problems.append(f"{path}: {kind}.{name}: must be a table")
+                    problems.add(f"{kind}.{name}: must be a table")
                 elif name in target:
-                    problems.append(f"{path}: {kind}.{name}: already defined in {target[name][0]}")
+                    problems.add(f"{kind}.{name}: already defined in {target[name][0]}")
                 else:
                     target[name] = (path, table)
     profiles = {}
-    for name, (path, table) in raw_profiles.items():
+    for name, (path, table) in raw["profiles"].items():
+        problems.source = path
         profile = _parse_profile(name, path, table, problems)
         if profile is not None:
             profiles[name] = profile
     casts = {}
-    for name, (path, table) in raw_casts.items():
-        cast = _parse_cast(name, path, table, raw_profiles, profiles, problems)
+    for name, (path, table) in raw["casts"].items():
+        problems.source = path
+        cast = _parse_cast(name, table, raw["profiles"], profiles, problems)
         if cast is not None:
             casts[name] = cast
     for name, cast in casts.items():
-        if cast.fallback and cast.fallback not in raw_casts:
-            problems.append(f"{raw_casts[name][0]}: casts.{name}.fallback: unknown cast {cast.fallback!r}")
-    if problems:
-        raise ConfigError(f"{len(problems)} problem(s) in voice files: " + "; ".join(problems), directory)
+        if cast.fallback and cast.fallback not in raw["casts"]:
+            hint = _near(cast.fallback, raw["casts"])
+            problems.add(f"cast {name!r}: fallback: unknown cast {cast.fallback!r}{hint}", raw["casts"][name][0])
+    problems.raise_any(f"the voice files in {directory}")
     return VoiceLibrary(directory, profiles, casts, lexicon)
 
 
-def _read_toml(path: Path, problems: list[str]) -> Optional[dict[str, Any]]:
+def _read_toml(path: Path, problems: Problems) -> Optional[dict[str, Any]]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: cannot read: {exc}")
+        problems.add(f"cannot read: {exc}")
     except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{path}: invalid TOML: {exc}")
+        problems.add(f"invalid TOML: {exc}")
     return None
 
 
-def _parse_profile(name: str, path: Path, table: dict[str, Any], problems: list[str]) -> Optional[VoiceProfile]:
-    from audiocast.voice.engines import engine_names
-
-    where = f"{path}: profiles.{name}"
+def _parse_profile(name: str, path: Path, table: dict[str, Any], problems: Problems) -> Optional[VoiceProfile]:
     before = len(problems)
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        spec = _PROFILE_FIELDS.get(key)
-        if spec is None:
-            problems.append(f"{where}.{key}: unknown key (expected one of {', '.join(_PROFILE_FIELDS)})")
-            continue
-        types, low, high, desc = spec
-        if isinstance(value, bool) or not isinstance(value, types):
-            problems.append(f"{where}.{key}: expected {desc}, got {value!r}")
-            continue
-        if low is not None and not low <= value <= high:
-            problems.append(f"{where}.{key}: expected {desc}, got {value!r}")
-            continue
-        values[key] = float(value) if float in types else value
-    for key in ("engine", "voice"):
-        if key not in table:
-            problems.append(f"{where}.{key}: missing (expected {_PROFILE_FIELDS[key][3]})")
-    if "engine" in values and values["engine"] not in engine_names():
-        problems.append(f"{where}.engine: unknown engine {values['engine']!r} (known: {', '.join(engine_names())})")
-    if "voice" in values and not values["voice"].strip():
-        problems.append(f"{where}.voice: must not be empty")
-    if "gender" in values and values["gender"] not in GENDERS:
-        problems.append(f"{where}.gender: expected {', '.join(GENDERS)}, got {values['gender']!r}")
+    values = PROFILE_SCHEMA.validate(table, problems, f"profile {name!r}: ", path.parent)
     if len(problems) > before:
         return None
     if values["engine"] == "piper" and not Path(values["voice"]).is_absolute():
@@ -292,73 +296,63 @@ def _parse_profile(name: str, path: Path, table: dict[str, Any], problems: list[
 
 
 def _parse_cast(
-    name: str, path: Path, table: dict[str, Any], raw_profiles: dict[str, Any],
-    profiles: dict[str, VoiceProfile], problems: list[str],
+    name: str, table: dict[str, Any], raw_profiles: dict[str, Any],
+    profiles: dict[str, VoiceProfile], problems: Problems,
 ) -> Optional[Cast]:
-    where = f"{path}: casts.{name}"
+    where = f"cast {name!r}: "
     before = len(problems)
-    for key in table:
-        if key not in _CAST_FIELDS:
-            problems.append(f"{where}.{key}: unknown key (expected one of {', '.join(_CAST_FIELDS)})")
-    narrator = table.get("narrator")
-    candidates = narrator if isinstance(narrator, list) and narrator else [narrator]
-    if not all(isinstance(n, str) for n in candidates):
-        problems.append(f"{where}.narrator: expected a profile name or a list of them, got {narrator!r}")
-        candidates = []
+    values = CAST_SCHEMA.validate(table, problems, where)
+    candidates: list[str] = values.get("narrator", [])
+    pool: list[str] = values.get("pool", [])
     for n in candidates:
         if n not in raw_profiles:
-            problems.append(f"{where}.narrator: unknown profile {n!r}")
+            problems.add(f"{where}narrator: unknown profile {n!r}{_near(n, raw_profiles)}")
     narrator = candidates[0] if candidates else None
-    pool = table.get("pool")
-    if not isinstance(pool, list) or not pool or not all(isinstance(p, str) for p in pool):
-        problems.append(f"{where}.pool: expected a non-empty list of profile names, got {pool!r}")
-        pool = []
     for i, p in enumerate(pool):
         if p not in raw_profiles:
-            problems.append(f"{where}.pool[{i}]: unknown profile {p!r}")
+            problems.add(f"{where}pool[{i}]: unknown profile {p!r}{_near(p, raw_profiles)}")
         elif p == narrator and len(candidates) == 1:
-            problems.append(f"{where}.pool[{i}]: {p!r} is the narrator; the narrator's voice is never given to a speaker")
+            problems.add(f"{where}pool[{i}]: {p!r} is the narrator; the narrator's voice is never given to a speaker")
         elif pool.index(p) != i:
-            problems.append(f"{where}.pool[{i}]: {p!r} is listed twice")
-    description = table.get("description", "")
-    if not isinstance(description, str):
-        problems.append(f"{where}.description: expected text, got {description!r}")
-    fallback = table.get("fallback", "")
-    if not isinstance(fallback, str):
-        problems.append(f"{where}.fallback: expected a cast name, got {fallback!r}")
-        fallback = ""
+            problems.add(f"{where}pool[{i}]: {p!r} is listed twice")
     if len(problems) > before or not all(n in profiles for n in candidates) or not all(p in profiles for p in pool):
         return None  # a bad profile it uses was already reported
     narr = profiles[narrator]
     for i, p in enumerate(pool):
         if profiles[p].cache_key() == narr.cache_key():
-            problems.append(f"{where}.pool[{i}]: {p!r} sounds exactly like the narrator {narrator!r}")
-    return Cast(name, narr, tuple(profiles[p] for p in pool), description,
-                tuple(profiles[n] for n in candidates), fallback)
+            problems.add(f"{where}pool[{i}]: {p!r} sounds exactly like the narrator {narrator!r}")
+    return Cast(name, narr, tuple(profiles[p] for p in pool), values.get("description", ""),
+                tuple(profiles[n] for n in candidates), values.get("fallback", ""))
 
 
-def _parse_lexicon(path: Path, doc: dict[str, Any], problems: list[str]) -> Lexicon:
+def _near(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss of a known name, else nothing (the list may be long)."""
+    hint = suggest(name, known)
+    return hint if "did you mean" in hint else ""
+
+
+def _parse_lexicon(doc: dict[str, Any], problems: Problems) -> Lexicon:
     entries: list[tuple[str, str]] = []
     for key in doc:
         if key not in ("words", "patterns"):
-            problems.append(f"{path}: [{key}]: unknown table (expected [words] or [patterns])")
+            problems.add(f"[{key}]: unknown table{suggest(key, ('words', 'patterns'))}")
     for kind in ("words", "patterns"):
         table = doc.get(kind, {})
         if not isinstance(table, dict):
-            problems.append(f"{path}: {kind}: must be a table")
+            problems.add(f"{kind}: must be a table")
             continue
         for key, value in table.items():
             if not isinstance(value, str):
-                problems.append(f"{path}: {kind}.{key!r}: expected a respelling string, got {value!r}")
+                problems.add(f"{kind}.{key!r}: expected a respelling string, got {value!r}")
                 continue
             pattern = word_pattern(key) if kind == "words" else key
             try:
                 _check_replacement(re.compile(pattern), value)
             except (re.error, IndexError) as exc:
-                problems.append(f"{path}: {kind}.{key!r}: invalid regular expression: {exc}")
+                problems.add(f"{kind}.{key!r}: invalid regular expression: {exc}")
                 continue
             if kind == "words" and not key.strip():
-                problems.append(f"{path}: words: empty word")
+                problems.add("words: empty word")
                 continue
             entries.append((pattern, value))
     return Lexicon(tuple(entries))
