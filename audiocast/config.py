@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,21 @@ SCHEMA: dict[str, Schema] = {
                            ("quote_ms", "around a quote"), ("chapter_ms", "between chapters"))
     }, PauseConfig),
 }
+
+
+def build_time() -> _dt.datetime:
+    """The time a build stamps on what it publishes: now (UTC, whole seconds), or SOURCE_DATE_EPOCH when set.
+
+    SOURCE_DATE_EPOCH is the reproducible-builds.org convention: the feed's lastBuildDate
+    and the pubDate of an undated article become fixed, so two builds give the same files.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None:
+        return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    try:
+        return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970") from None
 
 
 def find_config(sources: Iterable[Path], cwd: Optional[Path] = None) -> Optional[Path]:

@@ -38,7 +38,7 @@ from typing import Callable, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.audio.chapters import plan_chapters
-from audiocast.config import Config
+from audiocast.config import Config, build_time
 from audiocast.errors import AudiocastError
 from audiocast.fsutil import write_text_atomic
 from audiocast.model import Article, Casting, Chapter, Episode, Line, Script, Segment
@@ -313,7 +313,7 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
             audio = stitcher.finish(clips)
         parts = planner.parts(audio.chapters)
         authors = ", ".join(authors_of(stories)) or config.podcast.author
-        pub_date = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        pub_date = build_time()
         description = story_lines(parts)
         write_tags(tmp_mp3, TagSet(
             title=title, artist=authors, album=config.podcast.title, date=pub_date, comment=description,

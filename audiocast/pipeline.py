@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from audiocast import __version__
-from audiocast.config import Config
+from audiocast.config import Config, build_time
 from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Article, Casting, Episode, Script
 from audiocast.jobs.render import Failure
@@ -183,6 +183,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     cover = _Cover(config, out_dir)
     if config.podcast.image is not None:
         cover.path()  # a configured image is checked before anything is synthesised
+    build_time()  # so is a malformed SOURCE_DATE_EPOCH
 
     from audiocast.publish.outfiles import episode_files, leftovers, remove_files, superseded
     from audiocast.publish.slugs import assign_slugs
@@ -463,7 +464,7 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
     lines = lines_for(produced, casting)
     mp3_name = f"{episode_stem(article.slug, digest, previous)}.mp3"  # never the file the feed points to now
     pub_date = article.date or (previous.first_published if previous and previous.first_published
-                                else None) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+                                else None) or build_time()
     cover_data, cover_mime = cover_bytes(cover.path())
     tags = TagSet(title=article.title, artist=article.author or config.podcast.author, album=config.podcast.title,
                   date=pub_date, comment=article.description or _describe(article), cover=cover_data,

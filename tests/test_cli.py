@@ -81,3 +81,20 @@ def test_semantic_config_problems_and_cli_overrides_are_validated(tmp_path):
 def test_mono_and_stereo_loudness_targets():
     assert Config().loudness_target == -19.0
     assert Config().with_overrides(audio={"channels": 2}).loudness_target == -16.0
+
+
+def test_a_malformed_source_date_epoch_is_a_one_line_error_before_anything_is_built(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("build", str(SEEDS), "-o", str(out), check=False, env={"SOURCE_DATE_EPOCH": "yesterday"})
+    err = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode != 0 and len(err) == 1 and "SOURCE_DATE_EPOCH='yesterday'" in err[0], proc.stderr
+    assert not list(out.glob("*.mp3")) and not (out / "feed.xml").exists()
+
+
+def test_source_date_epoch_fixes_the_build_time(monkeypatch):
+    from audiocast.config import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_time().isoformat() == "2023-11-14T22:13:20+00:00"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_time().year >= 2024 and build_time().tzinfo is not None

@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.html import builder as H
 
 from audiocast import __version__
-from audiocast.config import FEED_NAME
+from audiocast.config import FEED_NAME, build_time
 from audiocast.errors import AudiocastError
 from audiocast.fsutil import atomic_path
 from audiocast.model import Episode
@@ -57,15 +57,11 @@ def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     if previous is not None and data == target.read_bytes():
         return target  # nothing changed since the last build: keep the file and its lastBuildDate
     if previous is not None:
-        root.find("channel/lastBuildDate").text = rfc2822(_now())
+        root.find("channel/lastBuildDate").text = rfc2822(build_time())
         data = _serialize(root)
     with atomic_path(target, suffix=".xml") as tmp:
         tmp.write_bytes(data)
     return target
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def _serialize(root: etree._Element) -> bytes:
@@ -95,7 +91,7 @@ def build_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path, cov
     if p.copyright:
         _sub(ch, "copyright", p.copyright)
     _sub(ch, "generator", f"audiocast {__version__}")
-    _sub(ch, "lastBuildDate", rfc2822(build_date or _now()))
+    _sub(ch, "lastBuildDate", rfc2822(build_date or build_time()))
     _sub(ch, f"{{{ATOM}}}link", href=config.podcast.feed_url, rel="self", type="application/rss+xml")
 
     cover_url = config.podcast.public_url(cover.name)
