@@ -11,13 +11,17 @@ FESTIVAL_VOICES := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-u
 # gpodder provides `gpo`, the real podcast client the feed test subscribes with; chromium and chromium-driver are
 # the real browser the web page's tests drive (selenium talks to chromedriver).
 
-.PHONY: demo test bench setup setup-test system system-test bytecode clean
+.PHONY: demo test golden bench setup setup-test system system-test bytecode clean
 
 demo: setup
 	$(BIN)/audiocast build seeds/
 
 test: setup-test
 	$(BIN)/python -m pytest -q
+
+# Regenerate tests/golden/ (the seeds built with the fake engine) after a deliberate change; review with git diff.
+golden: setup-test
+	AUDIOCAST_GOLDEN_UPDATE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_golden.py
 
 bench: setup-test
 	$(BIN)/python bench/build.py
