@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import shutil
 import subprocess
@@ -123,3 +124,37 @@ def gpodder(home: Path):
         return proc.stdout
 
     return gpo
+
+
+def assert_check_passes(out: Path, env: dict | None = None, warnings: tuple[str, ...] = ()) -> str:
+    """Run ``audiocast check out`` and assert what its report says, not only its exit status.
+
+    No error; exactly the ``warnings`` (rule codes, any order); the channel, the cover and the page were
+    checked; and every episode in the feed had its loudness, its MPEG stream, its chapters (agreeing in every
+    format) and its transcripts (with cues) checked.  Returns the report.
+    """
+    from lxml import etree
+
+    proc = run_cli("check", str(out), env=env, check=False)
+    report = proc.stdout
+    assert proc.returncode == 0, report + proc.stderr
+    codes = sorted(re.findall(r"^  WARNING .*\[([\w-]+)\]$", report, re.M))
+    assert not re.search(r"^  ERROR ", report, re.M) and codes == sorted(warnings), report
+    assert report.splitlines()[-1] == f"PASS: 0 error(s), {len(warnings)} warning(s)", report
+    ok = [line[len("  ok      "):] for line in report.splitlines() if line.startswith("  ok      ")]
+    assert any(line.startswith("channel: required tags") for line in ok), report
+    cover = [m for m in (re.fullmatch(r"cover \S+: (?:JPEG|PNG) RGB (\d+)×(\d+)", line) for line in ok) if m]
+    assert cover and 1400 <= int(cover[0][1]) == int(cover[0][2]) <= 3000, report  # Apple's square 1400-3000 px
+    names = [e.get("url").rsplit("/", 1)[-1]
+             for e in etree.parse(str(out / "feed.xml")).getroot().iterfind("channel/item/enclosure")]
+    assert names, "the feed has no episodes"
+    for name in names:
+        mine = [line[len(name) + 2:] for line in ok if line.startswith(f"{name}: ")]
+        expected = (r"-?\d+\.\d LUFS, true peak -?\d+\.\d dBTP",
+                    r"\d+\.\d s, (44100|48000|22050) Hz, [12] ch, \d+ kbps, .*",
+                    r"\d+ chapters identical in ID3, JSON, psc and the description",
+                    r"[1-9] transcripts agree, [1-9]\d* cues cover the audio")
+        for pattern in expected:
+            assert any(re.fullmatch(pattern, line) for line in mine), f"{name}: no check matched {pattern}\n{report}"
+    assert f"index.html: {len(names)} episode(s) with players; chapter starts as in the chapters files" in ok, report
+    return report

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 import pytest
 
@@ -16,10 +18,29 @@ def test_version():
     assert run_cli("--version").stdout.strip().endswith(__version__)
 
 
-@pytest.mark.parametrize("command", ["build", "script", "voices", "check"])
-def test_every_command_has_help_with_examples(command):
-    out = run_cli(command, "--help").stdout
-    assert "Example" in out and f"audiocast {command}" in out
+@pytest.mark.parametrize("command", [None, "build", "script", "voices", "check", "serve"])
+def test_every_command_has_help_whose_examples_are_valid_command_lines(command):
+    """Each help shows its usage and an Examples block; every example parses with the command's real options."""
+    import click
+
+    from audiocast.cli import main
+
+    words = [command] if command else []
+    out = run_cli(*words, "--help").stdout
+    assert out.startswith(f"Usage: audiocast {command + ' ' if command else ''}[OPTIONS]"), out
+    block = re.search(r"^  Examples?:\n((?:    audiocast .+\n)+)", out, re.M)
+    assert block, out
+    examples = [shlex.split(re.split(r"\s{2,}", line.strip())[0]) for line in block[1].splitlines()]
+    assert len(examples) >= 1
+    for example in examples:
+        tokens = example[1:example.index("|")] if "|" in example else example[1:]  # without a pipe into jq
+        cmd = main.commands[tokens[0]] if command is None else main.commands[command]
+        assert command is None or tokens[0] == command, example
+        try:  # the command's own parser: unknown options and missing values are errors (no callbacks run)
+            _, rest, _ = cmd.make_parser(click.Context(cmd, info_name=cmd.name)).parse_args(tokens[1:])
+        except click.UsageError as exc:
+            pytest.fail(f"`{' '.join(example)}` in `audiocast {command or ''} --help`: {exc.format_message()}")
+        assert not rest, example  # every word is an option, its value or an argument the command takes
 
 
 def test_script_json_on_the_seed_is_exactly_one_object_with_the_right_quotes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import feedparser
@@ -90,12 +91,27 @@ def test_feed_parses_and_matches_the_files(seed_build):
         assert item.find("podcast:transcript[@type='text/vtt']", NS) is not None
 
 
-def test_transcript_names_the_speakers(seed_build):
+def test_transcript_has_timed_cues_with_the_speakers_and_their_words(seed_build):
+    """The VTT a player shows: strictly parsed, in order, inside the audio, each quote under its speaker."""
+    from test_transcript import parse_vtt
+
     out, _, _ = seed_build
-    vtt = (out / "all-of-us-strangers.vtt").read_text()
-    assert vtt.startswith("WEBVTT")
-    for name in ("Andrew Haigh", "Graham Broadbent", "Vanity Fair", "Narrator"):
-        assert f"<v {name}>" in vtt
+    cues = parse_vtt((out / "all-of-us-strangers.vtt").read_text("utf-8"))
+    segments = json.loads((out / "all-of-us-strangers.transcript.json").read_text("utf-8"))["segments"]
+    assert len(cues) == len(segments) >= 25  # one cue per spoken line of the article, intro and credits
+    assert [(c[2], c[3]) for c in cues] == [(s["speaker"], s["body"]) for s in segments]
+    for (start, end, _, _), (after, _, _, _) in zip(cues, cues[1:] + [(None,) * 4]):
+        assert start < end and (after is None or end <= after), (start, end, after)
+    duration_ms = float(ffprobe(out / "all-of-us-strangers.mp3")["format"]["duration"]) * 1000
+    assert duration_ms - 15_000 < cues[-1][1] <= duration_ms + 50  # the credits run to the end
+    assert cues[0][2:] == ("Narrator", "The audiocast Sampler.") and cues[0][0] < 1500
+    said = {(speaker, text) for _, _, speaker, text in cues}
+    for quote in (("Vanity Fair", "The plan was to redecorate the interior to resemble its old self,"),
+                  ("Andrew Haigh", "But it was a really strangely cathartic experiment."),
+                  ("Graham Broadbent", "What would you tell your parents about your life if you were an adult and "
+                                       "they were no longer with us?")):
+        assert quote in said, quote
+    assert {c[2] for c in cues} == {"Narrator", "Andrew Haigh", "Graham Broadbent", "Vanity Fair"}
 
 
 def test_rebuild_with_nothing_changed_synthesises_nothing(seed_build):
@@ -109,11 +125,19 @@ def test_rebuild_with_nothing_changed_synthesises_nothing(seed_build):
 
 
 def test_check_passes_on_a_fresh_build(seed_build):
-    from conftest import run_cli
+    """No error, no warning, and every check ran on every episode with the counts the files hold."""
+    from conftest import assert_check_passes
 
     out, _, env = seed_build
-    proc = run_cli("check", str(out), env=env, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = assert_check_passes(out, env=env)
+    for slug in seed_slugs():
+        chapters = json.loads((out / f"{slug}.chapters.json").read_text("utf-8"))["chapters"]
+        cues = json.loads((out / f"{slug}.transcript.json").read_text("utf-8"))["segments"]
+        assert f"ok      {slug}.mp3: {len(chapters)} chapters identical in ID3" in report, report
+        assert f"ok      {slug}.mp3: 3 transcripts agree, {len(cues)} cues cover the audio" in report, report
+        lufs = float(re.search(rf"ok      {slug}\.mp3: (-\d+\.\d) LUFS", report)[1])
+        assert abs(lufs + 19) <= 0.5, report  # levelled to the -19 LUFS mono target, well inside check's ± 1
+    assert f"index.html: {len(seed_slugs())} episode(s) with players" in report
 
 
 def test_a_listener_can_follow_the_opening_minute(seed_build):

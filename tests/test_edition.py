@@ -6,8 +6,10 @@ tags, feed and transcripts do not depend on which engine speaks.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,7 +19,7 @@ import podcastparser
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from tests.conftest import SEEDS, free_port, gpodder, http_server, run_cli
+from tests.conftest import SEEDS, assert_check_passes, free_port, gpodder, http_server, run_cli
 
 DAY = "2026-12-02"
 TITLE = "The audiocast Sampler — Wednesday 2 December 2026"
@@ -35,6 +37,7 @@ def ffprobe_chapters(mp3: Path) -> list[dict]:
     return json.loads(proc.stdout)["chapters"]
 
 
+@functools.cache
 def seed_titles() -> dict[str, str]:
     """Each seed article's title as `audiocast script --json` gives it."""
     titles = {}
@@ -206,7 +209,7 @@ def test_a_rebuild_the_same_day_replaces_the_edition_and_the_next_day_adds_one(t
     assert len({e["guid"] for e in third}) == 2
     guids = [i.findtext("guid") for i in _items((out / "feed.xml").read_bytes())]
     assert len(guids) == len(set(guids)) == 3 + 2
-    assert run_cli("check", str(out), check=False).returncode == 0
+    assert_check_passes(out)
 
 
 def _editions(out: Path) -> list[dict]:
@@ -232,7 +235,7 @@ def test_per_article_false_order_and_url_from_the_config_and_front_matter(tmp_pa
     assert doc["title"] == f"Daily {DAY}"
     cues = json.loads((out / f"edition-{DAY}.transcript.json").read_text())["segments"]
     assert any("Written by Ann Beta and Ann Alpha" in c["body"] for c in cues)
-    assert run_cli("check", str(out), check=False).returncode == 0
+    assert_check_passes(out)
 
 
 def test_check_reports_an_article_missing_from_the_edition(edition, tmp_path):
@@ -288,8 +291,9 @@ def test_the_seed_edition_with_the_real_voices_takes_its_clips_from_the_episodes
     titles = [c["tags"]["title"] for c in ffprobe_chapters(out / f"edition-{DAY}.mp3")]
     assert set(seed_titles().values()) <= set(titles)
     assert f'url="{BASE}edition-{DAY}.mp3"' in (out / "feed.xml").read_text()
-    check = run_cli("check", str(out), check=False)
-    assert check.returncode == 0, check.stdout
+    report = assert_check_passes(out, env=env)
+    parts = rf"ok      edition-{DAY}\.mp3: an edition of {2 + len(seed_titles())} parts, \d+ nested chapters"
+    assert re.search(parts, report), report
     again = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", BASE, "--edition", "--edition-date", DAY,
                     env=env)
     assert "0 clips synthesised" in again.stdout + again.stderr

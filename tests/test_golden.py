@@ -40,7 +40,8 @@ def _normalise(name: str, text: str, out: Path) -> str:
         return match.string[match.start(0):match.start("n")] + "<size>" + match.string[match.end("n"):match.end(0)]
 
     if name == "feed.xml":
-        text = text.replace(f"<generator>audiocast {__version__}</generator>", "<generator>audiocast <version></generator>")
+        text = text.replace(f"<generator>audiocast {__version__}</generator>",
+                            "<generator>audiocast <version></generator>")
         text = re.sub(r'url="[^"]*/(?P<mp3>[^"/]+\.mp3)" length="(?P<n>\d+)"', size, text)
     elif name == "episodes.json":
         text = re.sub(r'"mp3_name": "(?P<mp3>[^"]+)",\s*"size_bytes": (?P<n>\d+)', size, text)
@@ -71,7 +72,8 @@ def test_output_matches_the_golden_copy(produced, name):
         return
     expected = golden.read_text("utf-8") if golden.is_file() else ""
     if produced[name] != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), produced[name].splitlines(keepends=True),
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True),
+                                            produced[name].splitlines(keepends=True),
                                             f"tests/golden/{name}", f"{name} as built now"))
         pytest.fail(f"{name} differs from tests/golden/{name}; if the change is deliberate, run `make golden` and "
                     f"commit the result.\n{diff}", pytrace=False)
