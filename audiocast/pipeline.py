@@ -443,7 +443,7 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
     script = segment_article(article)
     warnings = _warnings(article, script)
     if options.strict and warnings:
-        raise AudiocastError(f"{warnings[0]} (--strict)", path)
+        raise AudiocastError(f"{warnings[0]} (--strict)")  # the warning already names the file
     if slug_note:
         warnings.append(slug_note)
     casting, memory = cast_script(script, cast, memory)

@@ -127,17 +127,22 @@ def gpodder(home: Path):
 
 
 def assert_check_passes(out: Path, env: dict | None = None, warnings: tuple[str, ...] = ()) -> str:
-    """Run ``audiocast check out`` and assert what its report says, not only its exit status.
+    """Run ``audiocast check out`` and assert what its report says (:func:`assert_check_report`); return it."""
+    proc = run_cli("check", str(out), env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_check_report(proc.stdout, out, warnings)
+    return proc.stdout
+
+
+def assert_check_report(report: str, out: Path, warnings: tuple[str, ...] = ()) -> None:
+    """A passing check report, not only a zero exit status.
 
     No error; exactly the ``warnings`` (rule codes, any order); the channel, the cover and the page were
     checked; and every episode in the feed had its loudness, its MPEG stream, its chapters (agreeing in every
-    format) and its transcripts (with cues) checked.  Returns the report.
+    format) and its transcripts (with cues) checked.
     """
     from lxml import etree
 
-    proc = run_cli("check", str(out), env=env, check=False)
-    report = proc.stdout
-    assert proc.returncode == 0, report + proc.stderr
     codes = sorted(re.findall(r"^  WARNING .*\[([\w-]+)\]$", report, re.M))
     assert not re.search(r"^  ERROR ", report, re.M) and codes == sorted(warnings), report
     assert report.splitlines()[-1] == f"PASS: 0 error(s), {len(warnings)} warning(s)", report
@@ -157,4 +162,3 @@ def assert_check_passes(out: Path, env: dict | None = None, warnings: tuple[str,
         for pattern in expected:
             assert any(re.fullmatch(pattern, line) for line in mine), f"{name}: no check matched {pattern}\n{report}"
     assert f"index.html: {len(names)} episode(s) with players; chapter starts as in the chapters files" in ok, report
-    return report

@@ -130,7 +130,7 @@ def test_episode_without_intro_or_outro_starts_its_first_chapter_at_zero():
 
 def test_marks_out_of_order_are_a_bug():
     script = script_of([(None, ["One.", "Two."])])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"chapter marks are not in time order: \[0, 9000, 5000\]"):
         plan_chapters(script, [("intro", 0, 0, 0), ("body", 0, 0, 9000), ("body", 0, 1, 5000)], 20_000)
 
 

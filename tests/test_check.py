@@ -456,8 +456,11 @@ def pipeline_out(tmp_path_factory) -> Path:
 
 
 def test_check_passes_on_a_pipeline_build(pipeline_out):
+    from conftest import assert_check_report
+
     report = check_output(pipeline_out)
     assert report.ok and not report.warnings, report.render()
+    assert_check_report(report.render(), pipeline_out)  # and every check ran on both episodes
 
 
 def test_rebuilding_without_an_article_keeps_its_episode(pipeline_out, tmp_path):

@@ -34,7 +34,7 @@ def test_build_writes_an_episode_per_seed_and_a_feed(seed_build):
         assert (out / f"{slug}.mp3").stat().st_size > 50_000, slug
         for suffix in (".vtt", ".srt", ".transcript.json", ".chapters.json"):
             assert (out / f"{slug}{suffix}").is_file(), slug + suffix
-    assert "3 episode(s) built" in proc.stdout or f"{len(seed_slugs())} episode(s) built" in proc.stdout
+    assert f"\n{len(seed_slugs())} episode(s) built, 0 failed, " in proc.stdout, proc.stdout
 
 
 @pytest.mark.parametrize("slug", seed_slugs())
@@ -85,10 +85,15 @@ def test_feed_parses_and_matches_the_files(seed_build):
         assert abs(ep["total_time"] - duration) <= 1
     root = etree.fromstring(raw)
     assert root.find("channel/itunes:explicit", NS).text in ("true", "false")
-    assert root.find("channel/atom:link[@rel='self']", NS) is not None
+    assert root.find("channel/atom:link[@rel='self']", NS).get("href") == "http://127.0.0.1:8000/feed.xml"
     for item in root.iterfind("channel/item"):
-        assert item.find("podcast:chapters", NS).get("type") == "application/json+chapters"
-        assert item.find("podcast:transcript[@type='text/vtt']", NS) is not None
+        stem = item.find("enclosure").get("url").rsplit("/", 1)[-1][: -len(".mp3")]
+        chapters = item.find("podcast:chapters", NS)
+        assert (chapters.get("url"), chapters.get("type")) == \
+            (f"http://127.0.0.1:8000/{stem}.chapters.json", "application/json+chapters")
+        assert json.loads((out / f"{stem}.chapters.json").read_text("utf-8"))["chapters"]
+        vtt = item.find("podcast:transcript[@type='text/vtt']", NS)
+        assert vtt.get("url") == f"http://127.0.0.1:8000/{stem}.vtt" and (out / f"{stem}.vtt").is_file()
 
 
 def test_transcript_has_timed_cues_with_the_speakers_and_their_words(seed_build):
@@ -120,7 +125,7 @@ def test_rebuild_with_nothing_changed_synthesises_nothing(seed_build):
     out, _, env = seed_build
     before = {p.name: p.read_bytes() for p in out.glob("*.mp3")}
     proc = run_cli("build", str(SEEDS), "-o", str(out), "--base-url", "http://127.0.0.1:8000/", env=env)
-    assert " 0 clips synthesised" in proc.stdout
+    assert re.search(r"^3 episode\(s\) built, 0 failed, 0 clips synthesised", proc.stdout, re.M), proc.stdout
     assert {p.name: p.read_bytes() for p in out.glob("*.mp3")} == before
 
 

@@ -50,7 +50,8 @@ def test_a_failed_rebuild_leaves_the_earlier_episode_and_feed_as_they_were(tmp_p
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (src / "repair-cafe.md").write_bytes(b"\x00\x01binary now")
     proc = build(src, out, fake_voices)
-    assert proc.returncode == 1 and "repair-cafe.md" in proc.stdout
+    failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
+    assert proc.returncode == 1 and len(failed) == 1 and str(src / "repair-cafe.md") in failed[0], proc.stdout
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]  # no temp files left
@@ -94,9 +95,15 @@ def test_strict_turns_warnings_into_failures(tmp_path, fake_voices):
     src.mkdir()
     (src / "plain.txt").write_text("Plain\n\nNo byline and no quotes here. Just narration.\n", encoding="utf-8")
     relaxed = build(src, tmp_path / "a", fake_voices, check=True)
-    assert "warning:" in relaxed.stdout
+    warned = [line.strip() for line in relaxed.stdout.splitlines() if line.strip().startswith("warning:")]
+    assert warned == [f"warning: {src / 'plain.txt'}: no author found (byline or front matter)",
+                      f"warning: {src / 'plain.txt'}: no quoted speech found; the whole article is read by the "
+                      "narrator"], relaxed.stdout
+    assert (tmp_path / "a" / "plain.mp3").is_file()
     strict = build(src, tmp_path / "b", fake_voices, "--strict")
-    assert strict.returncode == 1 and "--strict" in strict.stdout
+    failed = [line for line in strict.stdout.splitlines() if line.startswith("FAILED")]
+    assert strict.returncode == 1 and failed == [
+        f"FAILED  {src / 'plain.txt'}: no author found (byline or front matter) (--strict)"], strict.stdout
     assert not (tmp_path / "b" / "plain.mp3").exists()
 
 

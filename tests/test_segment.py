@@ -365,14 +365,8 @@ def test_unclosed_quote_does_not_swallow_the_article():
 
 # --------------------------------------------------------------------------- the seed
 def seed_article() -> Article:
-    try:
-        from audiocast.readers import read_article
-    except ImportError:  # readers not there yet: the same cleaning by hand
-        lines = SEED.read_text(encoding="utf-8").split("\n\n")
-        drop = ("Emell Adolphus READ TIME", "by Emell Adolphus", "Read These Next")
-        body = tuple(b.strip() for b in lines[1:] if b.strip() and not b.strip().startswith(drop))
-        return Article(source=SEED, slug="seed", title=lines[0].strip(), author="Emell Adolphus",
-                       sections=(Section(None, body),))
+    from audiocast.readers import read_article
+
     return read_article(SEED)
 
 

@@ -323,6 +323,7 @@ def test_a_stitch_left_unfinished_leaves_no_file(tmp_path):
     with ClipPreparer(mix_rate(config)) as preparer, \
             Stitcher(script, lines, config, tmp_path / "stopped.mp3", [c.path for c in clips], preparer):
         preparer.submit(clips[0].path)  # then synthesis "fails": the block is left without finish()
+        assert list(tmp_path.glob(".stopped.mp3.*"))  # the encoder was writing its temp file
     assert not list(tmp_path.glob("*stopped.mp3*"))
 
 
