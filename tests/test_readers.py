@@ -417,15 +417,33 @@ def test_html_player_text_and_more_news_rail_are_not_spoken(tmp_path):
     assert article.author == "ELLA STONE"
 
 
-def test_precision_pass_trims_only_the_page_edges():
-    from audiocast.readers.html import trim_to_core
-    page = [(None, ["Now watching", "A first real paragraph of the story.", "An aside in the middle."]),
-            ("Later", ["The second real paragraph.", "Another story from a rail"])]
-    core = [(None, ["A first real paragraph of the story."]), ("Later", ["The second real paragraph."])]
-    assert trim_to_core(page, core) == [(None, ["A first real paragraph of the story.", "An aside in the middle."]),
-                                        ("Later", ["The second real paragraph."])]
+_CORE = ["The harbour wall at Kelby will be rebuilt this winter after storms cracked it in two places, the council said.",
+         "Engineers found that the old harbour wall had moved by a hand's width since the spring storms.",
+         "An aside: the wall was first built in 1820.",
+         "Fishermen at Kelby say the cracked wall has kept boats in the harbour for most of the autumn.",
+         "The council expects the rebuilt harbour wall to stand for another century, its engineers said."]
+_RAIL = ["A singer who topped the charts in the 1980s has died at 69, his publicist said on Tuesday evening.",
+         "Ministers offered a governor the job of running the interior department, aides told reporters on Friday.",
+         "A fitness blogger documents her treatment on social media to help raise awareness among young women."]
+
+
+def test_precision_pass_trims_the_page_edges_that_are_not_the_story():
+    from audiocast.readers.evidence import trim_to_core
+    closing = "Work on the harbour wall starts in November; boats will use the north quay until the wall is rebuilt."
+    page = [(None, ["Now watching", "Next video starts in: 7 Play", *_CORE]), ("More news", [closing, *_RAIL * 3])]
+    core = [(None, [_CORE[0], _CORE[1], _CORE[3], _CORE[4]])]
+    # the aside between core paragraphs and the related closing paragraph stay; the player and the rail
+    # (three times as long as the story, so no share of the page could tell it apart) go
+    assert trim_to_core(page, core, "Harbour wall to be rebuilt") == [(None, _CORE), ("More news", [closing])]
     # a precision pass that keeps too little of the page is no evidence
-    assert trim_to_core(page, [(None, ["An aside in the middle."])]) == page
+    assert trim_to_core(page, [(None, [_CORE[1]])]) == page
+
+
+def test_a_repeat_of_the_lede_above_a_rail_is_not_the_start_of_the_article():
+    from audiocast.readers.evidence import trim_to_core
+    lede = "The harbour wall at Kelby will be rebuilt this winter after storms cracked it in two places."
+    page = [(None, [lede, *_RAIL * 3, "More", *_CORE])]
+    assert trim_to_core(page, [(None, _CORE)]) == [(None, _CORE)]
 
 
 def test_author_is_a_name_without_date_or_job_title():

@@ -23,6 +23,7 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
+from audiocast.readers.evidence import trim_to_core
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -48,14 +49,14 @@ def read_html(path: Path) -> Article:
     doc, strict = _extract(tree)
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
+    title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
     sections = _sections(doc.body)
     if strict is not None and strict.body is not None:
-        sections = trim_to_core(sections, _sections(strict.body))
+        sections = trim_to_core(sections, _sections(strict.body), title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
         raise ReadError("no article text found", path)
-    title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
     if not title:
         first_h1 = tree.xpath("//h1")
         title = _text(first_h1[0]) if first_h1 else ""
@@ -106,41 +107,6 @@ def _extract(tree: Any) -> tuple[Any, Any]:
         return trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options), None
     strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **options)
     return doc, strict
-
-
-CORE_SHARE = 0.5  # the precision pass must keep at least this share of the words for its edges to count
-
-
-def trim_to_core(sections: list[tuple[Optional[str], list[str]]],
-                 core: list[tuple[Optional[str], list[str]]]) -> list[tuple[Optional[str], list[str]]]:
-    """Drop the paragraphs before the first and after the last that trafilatura's precision pass also keeps.
-
-    What only the default pass sees at the edges of a page is a video player's messages
-    ("Now watching"), a consent banner or a "more news" rail of other stories; what it
-    sees between the core's paragraphs (an aside, a pull quote) is kept.  When the
-    precision pass keeps too little of the page, it is no evidence and nothing is cut.
-    """
-    flat = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
-    keep = {_norm(p) for _, paras in core for p in paras}
-    inside = [k for k, (_, p) in enumerate(flat) if _norm(p) in keep]
-    words = sum(len(p.split()) for _, p in flat)
-    if not inside or words == 0:
-        return sections
-    first, last = inside[0], inside[-1]
-    kept_words = sum(len(p.split()) for _, p in flat[first:last + 1])
-    if kept_words == words or kept_words < CORE_SHARE * words:
-        return sections
-    out: list[tuple[Optional[str], list[str]]] = []
-    for k, (i, p) in enumerate(flat):
-        if first <= k <= last:
-            if not out or out[-1][2] != i:
-                out.append((sections[i][0], [], i))  # type: ignore[arg-type]
-            out[-1][1].append(p)
-    return [(h, ps) for h, ps, _ in out]  # type: ignore[misc]
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
 
 
 def _copy(tree: Any) -> Any:
