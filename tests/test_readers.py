@@ -453,6 +453,27 @@ def test_author_is_a_name_without_date_or_job_title():
     assert clean_author("Jane Doe | March 3, 2016") == "Jane Doe"
     assert clean_author("Jane Doe and John Smith") == "Jane Doe, John Smith"
     assert clean_author("Mary March") == "Mary March"  # a surname that is also a month stays
+    assert clean_author("May Lee, February") == "May Lee"  # so does a first name; a month on its own goes
+    assert clean_author("By Ann Lee and Rob Stone, Staff Writers | Updated March 3, 2024") == "Ann Lee, Rob Stone"
+    assert clean_author("Updated April 29, 2019 at 3:33 pm") is None
+    assert clean_author("Ben Stone Games Editor") == "Ben Stone"
+    assert clean_author("Ann Lee, Senior Political Reporter") == "Ann Lee"
+    assert clean_author("Jane Doe, MA") == "Jane Doe"
+    assert clean_author("Rob Stone Edited by Ann Lee") == "Rob Stone"  # an editor did not write it
+    assert clean_author("Jane M. Doe (http://example.org/jane/)") == "Jane M. Doe"
+    assert clean_author("Jane Doe22 Dec 2016") == "Jane Doe"
+    for label in ("Follow Author", "Last Updated", "Our Foreign Staff"):
+        assert clean_author(label) is None
+
+
+def test_meta_author_keeps_the_pages_own_punctuation(tmp_path):
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    page = tmp_path / "meta.html"
+    page.write_text("<html><head><title>Harbour wall to be rebuilt</title>"
+                    "<meta name='author' content='Ella M. Stone (https://example.org/ella/)'></head>"
+                    f"<body><article><h1>Harbour wall to be rebuilt</h1>{paras}</article></body></html>",
+                    encoding="utf-8")
+    assert read_article(page).author == "Ella M. Stone"
 
 
 @pytest.mark.parametrize("head, url", [

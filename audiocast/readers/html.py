@@ -62,7 +62,8 @@ def read_html(path: Path) -> Article:
         title = _text(first_h1[0]) if first_h1 else ""
     if not title:
         raise ReadError("no title found (no <title>, <h1> or og:title)", path)
-    author = _ld_author(ld.get("author")) or _real_name(collapse(doc.author or "")) or _byline_markup(tree) or None
+    author = (_ld_author(ld.get("author")) or _meta_author(tree) or _real_name(collapse(doc.author or ""))
+              or _byline_markup(tree) or None)
     date = parse_date(_ld_str(ld.get("datePublished")) or doc.date)
     description = _ld_str(ld.get("description")) or collapse(doc.description or "") or None
     return make_article(
@@ -251,6 +252,24 @@ _PLACEHOLDER_AUTHORS = frozenset("username user admin administrator author anony
 def _real_name(author: str) -> Optional[str]:
     """``author`` unless it is an account placeholder rather than a person's or an outlet's name."""
     return None if not author or author.lower().strip(" .:") in _PLACEHOLDER_AUTHORS else author
+
+
+# in order of trust: Dublin Core's creator names a person more often than "author", which some sites fill with their name
+_AUTHOR_META = ("dc:creator", "dc.creator", "dcterm:creator", "dcterms.creator", "author", "byl", "parsely-author",
+                "sailthru.author", "article:author")
+
+
+def _meta_author(tree: Any) -> Optional[str]:
+    """The author as the page's own ``<meta name="author">`` (or a like name) gives it; the extractor's copy drops
+    its punctuation ("Bradley M Kuhn http; Ebb Org" for "Bradley M. Kuhn (http://ebb.org/bkuhn/)")."""
+    found: dict[str, str] = {}
+    for meta in tree.xpath("//meta[@content and (@name or @property)]"):
+        value = collapse(meta.get("content") or "")
+        if not value or re.match(r"^(?:https?:|www\.)", value) or not _real_name(value):
+            continue
+        for key in f"{meta.get('name') or ''} {meta.get('property') or ''}".lower().split():
+            found.setdefault(key, value)
+    return next((found[key] for key in _AUTHOR_META if key in found), None)
 
 
 def _byline_markup(tree: Any) -> Optional[str]:
