@@ -101,6 +101,9 @@ def test_boilerplate_lines_are_not_spoken(tmp_path):
     "Advertisement", "Share this story", "Sign up for our daily newsletter", "Photo: A. Person/AP",
     "(Photo by Jane Roe/Getty Images)", "Photo by Jane Roe", "Follow us on Instagram", "posted on April 21, 2015, at 11:29 a.m.", "Updated 3 hours ago", "Click on text in red for notes", "Copyright © 2023 Foo", "Image courtesy of NASA", "Image credit: NASA", "Click here to subscribe", "Copyright 2023 Foo Media",
     "Related: Another story", "Read time: 4 min", "6 min read", "Tags: ferries, islands",
+    "Read more", "Continue reading the main story", "View photo", "Gallery: The new ferry | 14 Photos",
+    "[Harbour museum reopens its Roman rooms]", "[Read: Why the ferry was cut]", "subtitles off, selected.",
+    "This is a modal window.", "(All photos: Harbour staff)", "Portrait by Jane Roe", "Learn More: Ten ferry facts",
 ])
 def test_boilerplate_patterns(line):
     assert is_boilerplate(line)
@@ -110,6 +113,9 @@ def test_boilerplate_patterns(line):
     "The newsletter was started by three students who wanted to share local news.",
     "Share prices fell 4% on Monday.",
     "Pictures by the dozen were taken that night.",
+    "Read more about the harbour wall in the council's archive, where the 1820 plans are kept.",
+    "[Alden: If there is a fire tonight, I will never make it down the stairs.]",
+    "More than forty people came.",
     "Copyright law changed in 1998.", "Follow me, she said.",
     "Published in 1851, the novel sold only 3,000 copies.",
     "“Click here,” she said, “was the worst advice I ever got.”",

@@ -109,17 +109,28 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^.{0,60}\bnewsletter\b.{0,60}(?:sign up|subscribe|signup|here|now|today)\W*$",
     r"^(?:follow\s+(?:us|me|[\w .]{1,30}?)\s+(?:on|at)\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
     r"|bluesky|mastodon|youtube)\b|like us on facebook|follow\s+@\w+).*$",
-    r"^(?:\(\s*)?(?:photo|photograph|image|picture|illustration|video|graphic)s?\s*(?:credits?)?\s*(?::|©).*$",
-    r"^(?:\(\s*)?(?:(?:top|main|lead|header)\s+)?(?:photo|photograph|image|picture|illustration|video|graphic)s?"
+    r"^(?:\(\s*)?(?:all\s+|top\s+|main\s+)?(?:photo|photograph|image|picture|illustration|video|graphic)s?\s*(?:credits?)?"
+    r"\s*(?::|©).*$",
+    r"^(?:\(\s*)?(?:(?:top|main|lead|header)\s+)?(?:photo|photograph|image|picture|illustration|video|graphic|portrait)s?"
     r"\s+(?:by|courtesy of|via)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s*[/,;|]\s*[^.!?]{0,50})?\)?\.?$",
     r"^(?:\(\s*)?(?:credit|courtesy|source)\s*:.*$",
     r"^.{0,80}/\s*(?:getty images|ap|afp|reuters|shutterstock|alamy|epa|istock)\)?\.?$",
     r"^(?:click|tap)\s+(?:here|on|the|this|to|for|below|above)\b.{0,150}$",
     r"^(?:©|\(c\)\s*\d|copyright\s*(?:©|\(c\)|\d{4}|by\b)).*$",
     r"^.{0,80}\ball rights reserved\b.*$",
-    r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen)\s*:.*$",
+    r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen|learn more)\s*:.*$",
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
+    # link labels and counters: "Read more", "Continue reading the main story", "View photo", "Gallery: X | 14 Photos"
+    r"^(?:read|see|show|load|view) (?:more|all|less)\b.{0,20}$|^continue reading\b.{0,40}$|^more\W*$|^\d+\W*$",
+    r"^(?:view|see|open|enlarge) (?:the )?(?:photos?|images?|gallery|slideshow|video|comments?)\W*$",
+    r"^(?:(?:photo )?gallery|slideshow)\s*:.{0,80}\|\s*\d+\s+(?:photos|images|pictures)\W*$",
+    # a bracketed headline is a link to another story ("[Read: ...]"); a bracketed sentence may be the story's own
+    r"^\[(?:(?:read|related|see|also|watch|listen|more)(?: also| more)?\s*:[^\[\]]{3,120}|[^\[\].!?]{5,120})\]$",
+    # a video player's menus and dialogs: "subtitles off, selected", "This is a modal window."
+    r"^(?:chapters|descriptions off|subtitles off|captions off|captions settings|subtitles settings|default|"
+    r"audio track|quality|speed|normal)(?:,\s*selected)?\W*$",
+    r"^(?:this is a modal window|beginning of dialog window|end of dialog window|escape will cancel)\b.{0,160}$",
     r"^(?:read time|reading time)\b.*$",
     # video players and overlays: "Now watching", "Next video starts in: 7", "this video is not available"
     r"^(?:now (?:watching|playing)|up next|next video(?: starts?)?(?: in)?|watch (?:next|again|now|live|the video)"
