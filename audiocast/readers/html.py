@@ -106,7 +106,8 @@ def _extract(tree: Any) -> tuple[Any, Any]:
     doc = trafilatura.bare_extraction(_copy(tree), **options)
     if doc is None or not collapse(getattr(doc, "text", "") or ""):
         return trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options), None
-    strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **options)
+    # the precision pass is read for its paragraphs only: without metadata it skips the page-wide date search
+    strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **{**options, "with_metadata": False})
     return doc, strict
 
 
