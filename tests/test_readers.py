@@ -428,9 +428,12 @@ _CORE = ["The harbour wall at Kelby will be rebuilt this winter after storms cra
          "An aside: the wall was first built in 1820.",
          "Fishermen at Kelby say the cracked wall has kept boats in the harbour for most of the autumn.",
          "The council expects the rebuilt harbour wall to stand for another century, its engineers said."]
-_RAIL = ["A singer who topped the charts in the 1980s has died at 69, his publicist said on Tuesday evening.",
-         "Ministers offered a governor the job of running the interior department, aides told reporters on Friday.",
-         "A fitness blogger documents her treatment on social media to help raise awareness among young women."]
+_RAIL = ["A singer who topped the charts in the 1980s with a string of ballads has died at the age of 69 in Los Angeles, "
+         "his publicist said on Tuesday evening.",
+         "Ministers offered a former governor the job of running the interior department, aides told reporters on Friday "
+         "after a long meeting in the capital.",
+         "A fitness blogger documents her cancer treatment on social media to help raise awareness among young women who "
+         "may not know the early signs."]
 
 
 def test_precision_pass_trims_the_page_edges_that_are_not_the_story():
@@ -443,6 +446,22 @@ def test_precision_pass_trims_the_page_edges_that_are_not_the_story():
     assert trim_to_core(page, core, "Harbour wall to be rebuilt") == [(None, _CORE), ("More news", [closing])]
     # a precision pass that keeps too little of the page is no evidence
     assert trim_to_core(page, [(None, [_CORE[1]])]) == page
+
+
+def test_list_lines_at_the_edge_stay_when_nothing_says_they_are_junk():
+    from audiocast.readers.evidence import trim_to_core
+    intro = "Rebuilding the harbour wall at Kelby needs stone, lime and a crew of engineers, the council said."
+    items = ["Granite blocks.", "Lime mortar.", "Oak piles.", "Two cranes."]
+    page = [(None, [intro, *items, *_CORE]), ("More news", _RAIL * 3)]
+    kept = trim_to_core(page, [(None, _CORE)])
+    assert kept == [(None, [intro, *items, *_CORE])]
+
+
+def test_a_core_that_is_most_of_the_page_takes_only_related_prose():
+    from audiocast.readers.evidence import trim_to_core
+    closing = "Work on the harbour wall starts in November; boats will use the north quay until the wall is rebuilt."
+    page = [(None, ["Home", "Harbour", *_CORE, closing, "Share", "Contact the newsroom"])]
+    assert trim_to_core(page, [(None, _CORE)]) == [(None, [*_CORE, closing])]
 
 
 def test_a_repeat_of_the_lede_above_a_rail_is_not_the_start_of_the_article():

@@ -6,11 +6,13 @@ disagree, at the edges of the page, the extra text is either the article's own (
 standfirst, a closing paragraph the precision pass was unsure of) or page furniture:
 a video player's messages, a consent banner, a "more news" rail of other stories.
 
-A paragraph outside the core is kept only when it is prose rather than furniture and
-is about what the core is about: it uses the core's own words, those the core uses
-much more than the rest of the page does (its people and places, the title's words).
-The core grows outward one paragraph at a time and stops at the first that does not
-belong, so a rail of other stories is cut where it starts, however long it is.
+The edges are cut only on evidence of junk.  A paragraph is about what the core is
+about when it uses the core's own words (used twice or more there, not function
+words: its people, places and subject, the title's words).  A rail is two or more
+stories about something else that outnumber the related prose beyond them; a player
+or a banner is furniture text with no related prose beyond it.  Lines that say
+nothing either way (list items, table cells) stay, so a recipe's ingredients before
+its method survive.
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ MIN_CORE_SHARE = 0.15  # ... or less than this share of the page's words
 MAX_ASIDE_WORDS = 60  # a gap this short between core paragraphs is a caption or an aside, part of the article
 MATCH_SHARE = 0.6  # a paragraph is in the core when this share of its word triples is
 MIN_PROSE_WORDS = 8  # shorter edge lines ("Now watching", "More", a photo's title) are not article prose
+LONG_PROSE_WORDS = 20  # ... nor are lines up to this long that end without a full stop
 MIN_KEY_HITS = 2  # distinct core words an edge paragraph needs to count as the same story
-MIN_KEY_SHARE = 0.15 # ... and the share of its own content words they must be
+MIN_KEY_SHARE = 0.15  # ... and the share of its own content words they must be
+MAX_OTHER_SHARE = 0.1  # prose with a smaller share of the core's words is about something else
+STRICT_SHARE = 0.5  # a core with this share of the page's words is grown by related prose only
+MIN_KEYS = 5  # a core with fewer words of its own cannot tell another story from its own
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _PROSE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -87,14 +93,47 @@ def relatedness(paragraph: str, keys: set[str], stop: frozenset[str]) -> tuple[i
     return hits, hits / max(1, len(mine))
 
 
-def belongs(paragraph: str, keys: set[str], stop: frozenset[str]) -> bool:
-    """True when an edge paragraph is article prose about the core's subject."""
+JUNK, RELATED, OTHER, NEUTRAL = "junk", "related", "other", "neutral"
+
+
+def kind(paragraph: str, keys: set[str], stop: frozenset[str]) -> str:
+    """What an edge paragraph is: furniture (JUNK), prose about the core's subject (RELATED), prose about something
+    else (OTHER: another story), or a line that says nothing either way (NEUTRAL: a list item, a table cell)."""
     if is_boilerplate(paragraph) or is_cut_marker(paragraph):
-        return False
-    if len(paragraph.split()) < MIN_PROSE_WORDS or not _PROSE_END.search(paragraph):
-        return False
+        return JUNK
+    n_words = len(paragraph.split())
+    if n_words < MIN_PROSE_WORDS or (n_words < LONG_PROSE_WORDS and not _PROSE_END.search(paragraph)):
+        return NEUTRAL  # a heading, a list item, a photo's title; a teaser cut off mid-sentence is still prose
     hits, share = relatedness(paragraph, keys, stop)
-    return hits >= MIN_KEY_HITS and share >= MIN_KEY_SHARE
+    if hits >= MIN_KEY_HITS and share >= MIN_KEY_SHARE:
+        return RELATED
+    if share < MAX_OTHER_SHARE and len(keys) >= MIN_KEYS and n_words >= LONG_PROSE_WORDS:
+        return OTHER
+    return NEUTRAL
+
+
+def edge_kept(edge: Sequence[str], keys: set[str], stop: frozenset[str], strict: bool = False) -> int:
+    """How many paragraphs of an edge (ordered outward from the core) belong to the article.
+
+    ``strict``: up to the last related prose before any junk (list items between stay).  Otherwise the edge is cut
+    only on evidence: at a furniture line with no article prose beyond it (a player's or
+    a consent banner's text), or at the first of two or more stories about something
+    else that outnumber the related prose beyond them (a rail).
+    """
+    kinds = [kind(p, keys, stop) for p in edge]
+    if strict:  # up to the last related paragraph before any junk or other story
+        stop_at = next((k for k, this in enumerate(kinds) if this in (JUNK, OTHER)), len(kinds))
+        return max((k + 1 for k in range(stop_at) if kinds[k] == RELATED), default=0)
+    for k, this in enumerate(kinds):
+        if this not in (JUNK, OTHER):
+            continue
+        beyond = kinds[k:]
+        related, other = beyond.count(RELATED), beyond.count(OTHER)
+        if (this == JUNK and related == 0) or (this == OTHER and other >= 2 and other >= 2 * related):
+            while k > 0 and kinds[k - 1] == JUNK:
+                k -= 1  # the rail's own heading ("More", "Read next")
+            return k
+    return len(edge)
 
 
 def core_run(flat: Sequence[str], matched: Sequence[int]) -> tuple[int, int]:
@@ -133,22 +172,24 @@ def trim_to_core(sections: Sections, core: Sections, title: str = "") -> Section
     evidence and ``sections`` come back as they are.
     """
     flat = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
+    texts = [p for _, p in flat]
+    page_words = sum(len(p.split()) for p in texts)
     core_paras = [p for _, paras in core for p in paras]
-    start, end = 0, len(flat) - 1
     core_words = sum(len(p.split()) for p in core_paras)
-    if (core_words >= MIN_CORE_WORDS and len(core_paras) >= MIN_CORE_PARAS
-            and core_words >= MIN_CORE_SHARE * sum(len(p.split()) for _, p in flat)):
+    start, end = 0, len(flat) - 1
+    if core_words >= MIN_CORE_WORDS and len(core_paras) >= MIN_CORE_PARAS and core_words >= MIN_CORE_SHARE * page_words:
         triples: set[tuple[str, ...]] = set()
         for p in core_paras:
             triples |= _triples(p)
-        inside = [k for k, (_, p) in enumerate(flat) if in_core(p, triples)]
+        inside = [k for k, p in enumerate(texts) if in_core(p, triples)]
         if inside:
-            start, end = core_run([p for _, p in flat], inside)
-            keys, stop = core_keywords([p for _, p in flat[start:end + 1]], title)
-            while start > 0 and belongs(flat[start - 1][1], keys, stop):
-                start -= 1
-            while end + 1 < len(flat) and belongs(flat[end + 1][1], keys, stop):
-                end += 1
+            start, end = core_run(texts, inside)
+            keys, stop = core_keywords(texts[start:end + 1], title)
+            # a core that holds most of the page leaves little room for more article at its edges: only
+            # related prose joins it; a smaller core is grown until there is evidence of junk
+            strict = sum(len(p.split()) for p in texts[start:end + 1]) >= STRICT_SHARE * page_words
+            start -= edge_kept(texts[:start][::-1], keys, stop, strict)
+            end += edge_kept(texts[end + 1:], keys, stop, strict)
     out: list[tuple[Optional[str], list[str], int]] = []
     for i, p in flat[start:end + 1]:
         if not out or out[-1][2] != i:
