@@ -491,6 +491,20 @@ def test_author_is_a_name_without_date_or_job_title():
         assert clean_author(label) is None
 
 
+def test_title_from_the_page_when_json_ld_headline_or_h1_is_not_the_articles(tmp_path):
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    ld = ('<script type="application/ld+json">{"@type": "Article", "name": "Kelby harbour", '
+          '"headline": "small fishing port on the north coast"}</script>')
+    page = tmp_path / "ld.html"
+    page.write_text(f"<html><head><title>Kelby harbour - Encyclopedia</title>{ld}</head>"
+                    f"<body><h1>Kelby harbour</h1><article>{paras}</article></body></html>", encoding="utf-8")
+    assert read_article(page).title == "Kelby harbour"
+    page = tmp_path / "h1.html"
+    page.write_text("<html><head><title>Harbour wall will be rebuilt before the winter storms</title></head>"
+                    f"<body><h1>Coastal Living Centre</h1><article>{paras}</article></body></html>", encoding="utf-8")
+    assert read_article(page).title == "Harbour wall will be rebuilt before the winter storms"
+
+
 def test_meta_author_keeps_the_pages_own_punctuation(tmp_path):
     paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
     page = tmp_path / "meta.html"

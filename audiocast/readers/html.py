@@ -49,8 +49,9 @@ def read_html(path: Path) -> Article:
     doc, strict = _extract(tree)
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
-    title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
     sections = _sections(doc.body)
+    h1s = [_text(h) for h in tree.xpath("//h1")]
+    title = _choose_title(ld, collapse(doc.title or ""), page_title, h1s, sections)
     if strict is not None and strict.body is not None:
         sections = trim_to_core(sections, _sections(strict.body), title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
@@ -71,6 +72,41 @@ def read_html(path: Path) -> Article:
         date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
         empty_message="no article text found", url=_canonical(tree, ld),
     )
+
+
+def _choose_title(ld: dict, extracted: str, page_title: str, h1s: list[str], sections) -> str:
+    """The headline: JSON-LD's, else the extractor's, else ``<title>`` -- unless the page itself says otherwise.
+
+    Two mistakes are caught by evidence from the page: a JSON-LD headline that no other
+    source repeats while JSON-LD's name is the page's ``<h1>`` (a one-line description
+    put in "headline"), and an extracted title taken from an ``<h1>`` that names a section
+    of the site ("Allergies Health Center") while ``<title>`` is what the article is about.
+    """
+    headline, name = _ld_str(ld.get("headline")), _ld_str(ld.get("name"))
+    h1_keys = {_key(h) for h in h1s}
+    if headline and name and _key(name) in h1_keys and not any(
+            _key(headline) in k for k in (_key(page_title), _key(extracted), *h1_keys)):
+        return name
+    if headline or name:
+        return headline or name or ""
+    if extracted and page_title and _key(extracted) in h1_keys and _key(extracted) not in _key(page_title):
+        body = [p for _, paras in sections for p in paras]
+        if _coverage(page_title, body) >= 0.67 and _coverage(extracted, body) < 0.34:
+            return page_title
+    return extracted or page_title
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _coverage(title: str, body: list[str]) -> float:
+    """The share of a title's words (of four letters or more) that the article's text uses."""
+    title_words = {w for w in re.findall(r"[^\W\d_]{4,}", title.casefold())}
+    if not title_words:
+        return 0.0
+    body_words = set(re.findall(r"[^\W\d_]{4,}", " ".join(body).casefold()))
+    return len(title_words & body_words) / len(title_words)
 
 
 def _canonical(tree, ld: dict) -> Optional[str]:
