@@ -103,7 +103,7 @@ def test_boilerplate_lines_are_not_spoken(tmp_path):
     "Related: Another story", "Read time: 4 min", "6 min read", "Tags: ferries, islands",
     "Read more", "Continue reading the main story", "View photo", "Gallery: The new ferry | 14 Photos",
     "[Harbour museum reopens its Roman rooms]", "[Read: Why the ferry was cut]", "subtitles off, selected.",
-    "This is a modal window.", "(All photos: Harbour staff)", "Portrait by Jane Roe", "Learn More: Ten ferry facts",
+    "This is a modal window.", "\ue060\ue05cNext video starts in : 7Play", "(All photos: Harbour staff)", "Portrait by Jane Roe", "Learn More: Ten ferry facts",
 ])
 def test_boilerplate_patterns(line):
     assert is_boilerplate(line)

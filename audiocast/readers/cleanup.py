@@ -22,11 +22,13 @@ from audiocast.model import Article, Section
 # --------------------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # C0/C1 controls that are not whitespace
+# C0/C1 controls that are not whitespace, and the private-use code points of icon fonts (a player's play button)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ue000-\uf8ff]")
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters, strip."""
+    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters and icon
+    glyphs, strip."""
     return _WS.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ").replace("\u200b", ""))).strip()
 
 
