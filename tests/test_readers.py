@@ -464,6 +464,21 @@ def test_a_core_that_is_most_of_the_page_takes_only_related_prose():
     assert trim_to_core(page, [(None, _CORE)]) == [(None, [*_CORE, closing])]
 
 
+def test_a_slideshow_laid_out_as_one_block_inside_the_story_is_not_read():
+    from audiocast.readers.evidence import trim_to_core
+    teams = ["United", "Rovers", "Athletic", "Albion", "Wanderers", "City", "Town", "County", "Villa", "Forest"]
+    slides = " ".join(f"{k}/40 {teams[k % 10]} go {['up', 'down'][k % 2]} after a {['late', 'early'][k % 3 % 2]} "
+                      f"goal in the {['derby', 'cup', 'final', 'league'][k % 4]} on {['Saturday', 'Sunday'][k % 2]} "
+                      "as fans sing loudly through the cold night." for k in range(1, 41))
+    more = [f"Kelby's {w} said the harbour wall, the council's engineers and the storms of last winter were "
+            f"all the town talked about in the {place}, and that the rebuilt wall would need work every spring."
+            for w in ("fishermen", "shopkeepers", "residents", "teachers", "boat owners", "councillors")
+            for place in ("market", "pub")]
+    story = [*_CORE, *_ARTICLE_PARAS, *more]
+    page = [(None, [*story[:4], slides, *story[4:]])]
+    assert trim_to_core(page, [(None, [*story[:4], slides, *story[4:]])]) == [(None, story)]
+
+
 def test_a_repeat_of_the_lede_above_a_rail_is_not_the_start_of_the_article():
     from audiocast.readers.evidence import trim_to_core
     lede = "The harbour wall at Kelby will be rebuilt this winter after storms cracked it in two places."

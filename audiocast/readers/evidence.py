@@ -37,6 +37,8 @@ MIN_KEY_HITS = 2  # distinct core words an edge paragraph needs to count as the 
 MIN_KEY_SHARE = 0.15  # ... and the share of its own content words they must be
 MAX_OTHER_SHARE = 0.1  # prose with a smaller share of the core's words is about something else
 STRICT_SHARE = 0.5  # a core with this share of the page's words is grown by related prose only
+MIN_EMBEDDED_WORDS = 300  # a paragraph inside the article this long may be another story laid out as one block...
+MAX_EMBEDDED_SHARE = 0.02  # ... when this small a share of its words are the rest of the article's own
 MIN_KEYS = 5  # a core with fewer words of its own cannot tell another story from its own
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -164,6 +166,30 @@ def core_run(flat: Sequence[str], matched: Sequence[int]) -> tuple[int, int]:
     return best[0], best[1]
 
 
+def embedded_stories(texts: Sequence[str]) -> list[int]:
+    """Indexes of very long paragraphs that share next to nothing with the rest of the article.
+
+    Both passes keep a slideshow or a rail that a page lays out as one block inside the
+    story ("1/50 United goin down ... 2/50 ..."): thousands of words about other things.
+    A paragraph this long that uses almost none of the words the rest of the article
+    repeats is not part of it.
+    """
+    long = [k for k, p in enumerate(texts) if len(p.split()) >= MIN_EMBEDDED_WORDS]
+    if not long:
+        return []
+    per_para = [Counter(words(p)) for p in texts]
+    total = sum(per_para, Counter())
+    stop = stopwords([w for p in texts for w in words(p)])
+    out = []
+    for k in long:
+        rest = total - per_para[k]
+        keys = {w for w, c in rest.items() if c >= 2 and w not in stop}
+        if sum(rest.values()) >= MIN_EMBEDDED_WORDS and len(keys) >= 4 * MIN_KEYS \
+                and relatedness(texts[k], keys, stop)[1] < MAX_EMBEDDED_SHARE:
+            out.append(k)
+    return out
+
+
 def trim_to_core(sections: Sections, core: Sections, title: str = "") -> Sections:
     """The paragraphs of ``sections`` from the core's first to its last, grown by the edge paragraphs that belong.
 
@@ -191,7 +217,12 @@ def trim_to_core(sections: Sections, core: Sections, title: str = "") -> Section
             start -= edge_kept(texts[:start][::-1], keys, stop, strict)
             end += edge_kept(texts[end + 1:], keys, stop, strict)
     out: list[tuple[Optional[str], list[str], int]] = []
-    for i, p in flat[start:end + 1]:
+    span = flat[start:end + 1]
+    for k in embedded_stories([p for _, p in span]):
+        span[k] = (span[k][0], "")
+    for i, p in span:
+        if not p:
+            continue
         if not out or out[-1][2] != i:
             out.append((sections[i][0], [], i))
         out[-1][1].append(p)
