@@ -102,6 +102,9 @@ def test_boilerplate_lines_are_not_spoken(tmp_path):
     "Advertisement", "Share this story", "Sign up for our daily newsletter", "Photo: A. Person/AP",
     "(Photo by Jane Roe/Getty Images)", "Photo by Jane Roe", "Follow us on Instagram", "posted on April 21, 2015, at 11:29 a.m.", "Updated 3 hours ago", "Click on text in red for notes", "Copyright © 2023 Foo", "Image courtesy of NASA", "Image credit: NASA", "Click here to subscribe", "Copyright 2023 Foo Media",
     "Related: Another story", "Read time: 4 min", "6 min read", "Tags: ferries, islands",
+    "Read more", "Continue reading the main story", "View photo", "Gallery: The new ferry | 14 Photos",
+    "[Harbour museum reopens its Roman rooms]", "[Read: Why the ferry was cut]", "subtitles off, selected.",
+    "This is a modal window.", "\ue060\ue05cNext video starts in : 7Play", "(All photos: Harbour staff)", "Portrait by Jane Roe", "Learn More: Ten ferry facts",
 ])
 def test_boilerplate_patterns(line):
     assert is_boilerplate(line)
@@ -111,6 +114,9 @@ def test_boilerplate_patterns(line):
     "The newsletter was started by three students who wanted to share local news.",
     "Share prices fell 4% on Monday.",
     "Pictures by the dozen were taken that night.",
+    "Read more about the harbour wall in the council's archive, where the 1820 plans are kept.",
+    "[Alden: If there is a fire tonight, I will never make it down the stairs.]",
+    "More than forty people came.",
     "Copyright law changed in 1998.", "Follow me, she said.",
     "Published in 1851, the novel sold only 3,000 copies.",
     "“Click here,” she said, “was the worst advice I ever got.”",
@@ -418,15 +424,67 @@ def test_html_player_text_and_more_news_rail_are_not_spoken(tmp_path):
     assert article.author == "ELLA STONE"
 
 
-def test_precision_pass_trims_only_the_page_edges():
-    from audiocast.readers.html import trim_to_core
-    page = [(None, ["Now watching", "A first real paragraph of the story.", "An aside in the middle."]),
-            ("Later", ["The second real paragraph.", "Another story from a rail"])]
-    core = [(None, ["A first real paragraph of the story."]), ("Later", ["The second real paragraph."])]
-    assert trim_to_core(page, core) == [(None, ["A first real paragraph of the story.", "An aside in the middle."]),
-                                        ("Later", ["The second real paragraph."])]
+_CORE = ["The harbour wall at Kelby will be rebuilt this winter after storms cracked it in two places, the council said.",
+         "Engineers found that the old harbour wall had moved by a hand's width since the spring storms.",
+         "An aside: the wall was first built in 1820.",
+         "Fishermen at Kelby say the cracked wall has kept boats in the harbour for most of the autumn.",
+         "The council expects the rebuilt harbour wall to stand for another century, its engineers said."]
+_RAIL = ["A singer who topped the charts in the 1980s with a string of ballads has died at the age of 69 in Los Angeles, "
+         "his publicist said on Tuesday evening.",
+         "Ministers offered a former governor the job of running the interior department, aides told reporters on Friday "
+         "after a long meeting in the capital.",
+         "A fitness blogger documents her cancer treatment on social media to help raise awareness among young women who "
+         "may not know the early signs."]
+
+
+def test_precision_pass_trims_the_page_edges_that_are_not_the_story():
+    from audiocast.readers.evidence import trim_to_core
+    closing = "Work on the harbour wall starts in November; boats will use the north quay until the wall is rebuilt."
+    page = [(None, ["Now watching", "Next video starts in: 7 Play", *_CORE]), ("More news", [closing, *_RAIL * 3])]
+    core = [(None, [_CORE[0], _CORE[1], _CORE[3], _CORE[4]])]
+    # the aside between core paragraphs and the related closing paragraph stay; the player and the rail
+    # (three times as long as the story, so no share of the page could tell it apart) go
+    assert trim_to_core(page, core, "Harbour wall to be rebuilt") == [(None, _CORE), ("More news", [closing])]
     # a precision pass that keeps too little of the page is no evidence
-    assert trim_to_core(page, [(None, ["An aside in the middle."])]) == page
+    assert trim_to_core(page, [(None, [_CORE[1]])]) == page
+
+
+def test_list_lines_at_the_edge_stay_when_nothing_says_they_are_junk():
+    from audiocast.readers.evidence import trim_to_core
+    intro = "Rebuilding the harbour wall at Kelby needs stone, lime and a crew of engineers, the council said."
+    items = ["Granite blocks.", "Lime mortar.", "Oak piles.", "Two cranes."]
+    page = [(None, [intro, *items, *_CORE]), ("More news", _RAIL * 3)]
+    kept = trim_to_core(page, [(None, _CORE)])
+    assert kept == [(None, [intro, *items, *_CORE])]
+
+
+def test_a_core_that_is_most_of_the_page_takes_only_related_prose():
+    from audiocast.readers.evidence import trim_to_core
+    closing = "Work on the harbour wall starts in November; boats will use the north quay until the wall is rebuilt."
+    page = [(None, ["Home", "Harbour", *_CORE, closing, "Share", "Contact the newsroom"])]
+    assert trim_to_core(page, [(None, _CORE)]) == [(None, [*_CORE, closing])]
+
+
+def test_a_slideshow_laid_out_as_one_block_inside_the_story_is_not_read():
+    from audiocast.readers.evidence import trim_to_core
+    teams = ["United", "Rovers", "Athletic", "Albion", "Wanderers", "City", "Town", "County", "Villa", "Forest"]
+    slides = " ".join(f"{k}/40 {teams[k % 10]} go {['up', 'down'][k % 2]} after a {['late', 'early'][k % 3 % 2]} "
+                      f"goal in the {['derby', 'cup', 'final', 'league'][k % 4]} on {['Saturday', 'Sunday'][k % 2]} "
+                      "as fans sing loudly through the cold night." for k in range(1, 41))
+    more = [f"Kelby's {w} said the harbour wall, the council's engineers and the storms of last winter were "
+            f"all the town talked about in the {place}, and that the rebuilt wall would need work every spring."
+            for w in ("fishermen", "shopkeepers", "residents", "teachers", "boat owners", "councillors")
+            for place in ("market", "pub")]
+    story = [*_CORE, *_ARTICLE_PARAS, *more]
+    page = [(None, [*story[:4], slides, *story[4:]])]
+    assert trim_to_core(page, [(None, [*story[:4], slides, *story[4:]])]) == [(None, story)]
+
+
+def test_a_repeat_of_the_lede_above_a_rail_is_not_the_start_of_the_article():
+    from audiocast.readers.evidence import trim_to_core
+    lede = "The harbour wall at Kelby will be rebuilt this winter after storms cracked it in two places."
+    page = [(None, [lede, *_RAIL * 3, "More", *_CORE])]
+    assert trim_to_core(page, [(None, _CORE)]) == [(None, _CORE)]
 
 
 def test_author_is_a_name_without_date_or_job_title():
@@ -436,6 +494,41 @@ def test_author_is_a_name_without_date_or_job_title():
     assert clean_author("Jane Doe | March 3, 2016") == "Jane Doe"
     assert clean_author("Jane Doe and John Smith") == "Jane Doe, John Smith"
     assert clean_author("Mary March") == "Mary March"  # a surname that is also a month stays
+    assert clean_author("May Lee, February") == "May Lee"  # so does a first name; a month on its own goes
+    assert clean_author("By Ann Lee and Rob Stone, Staff Writers | Updated March 3, 2024") == "Ann Lee, Rob Stone"
+    assert clean_author("Updated April 29, 2019 at 3:33 pm") is None
+    assert clean_author("Ben Stone Games Editor") == "Ben Stone"
+    assert clean_author("Ann Lee, Senior Political Reporter") == "Ann Lee"
+    assert clean_author("Jane Doe, MA") == "Jane Doe"
+    assert clean_author("Rob Stone Edited by Ann Lee") == "Rob Stone"  # an editor did not write it
+    assert clean_author("Jane M. Doe (http://example.org/jane/)") == "Jane M. Doe"
+    assert clean_author("Jane Doe22 Dec 2016") == "Jane Doe"
+    for label in ("Follow Author", "Last Updated", "Our Foreign Staff"):
+        assert clean_author(label) is None
+
+
+def test_title_from_the_page_when_json_ld_headline_or_h1_is_not_the_articles(tmp_path):
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    ld = ('<script type="application/ld+json">{"@type": "Article", "name": "Kelby harbour", '
+          '"headline": "small fishing port on the north coast"}</script>')
+    page = tmp_path / "ld.html"
+    page.write_text(f"<html><head><title>Kelby harbour - Encyclopedia</title>{ld}</head>"
+                    f"<body><h1>Kelby harbour</h1><article>{paras}</article></body></html>", encoding="utf-8")
+    assert read_article(page).title == "Kelby harbour"
+    page = tmp_path / "h1.html"
+    page.write_text("<html><head><title>Harbour wall will be rebuilt before the winter storms</title></head>"
+                    f"<body><h1>Coastal Living Centre</h1><article>{paras}</article></body></html>", encoding="utf-8")
+    assert read_article(page).title == "Harbour wall will be rebuilt before the winter storms"
+
+
+def test_meta_author_keeps_the_pages_own_punctuation(tmp_path):
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    page = tmp_path / "meta.html"
+    page.write_text("<html><head><title>Harbour wall to be rebuilt</title>"
+                    "<meta name='author' content='Ella M. Stone (https://example.org/ella/)'></head>"
+                    f"<body><article><h1>Harbour wall to be rebuilt</h1>{paras}</article></body></html>",
+                    encoding="utf-8")
+    assert read_article(page).author == "Ella M. Stone"
 
 
 @pytest.mark.parametrize("head, url", [

@@ -23,12 +23,14 @@ from audiocast.model import Article, Section
 # --------------------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # C0/C1 controls that are not whitespace
+# C0/C1 controls that are not whitespace, and the private-use code points of icon fonts (a player's play button)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ue000-\uf8ff]")
 _END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters, strip."""
+    """Collapse runs of whitespace (including non-breaking spaces) to one space, drop control characters and icon
+    glyphs, strip."""
     return _WS.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ").replace("\u200b", ""))).strip()
 
 
@@ -55,7 +57,8 @@ _READ_TIME = re.compile(
     r"|\b\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s+read\b\.?)",
     re.I,
 )
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+           r"|Nov(?:ember)?|Dec(?:ember)?)\.?(?!\w)")
 _DATE = re.compile(
     rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?",
@@ -106,17 +109,28 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^.{0,60}\bnewsletter\b.{0,60}(?:sign up|subscribe|signup|here|now|today)\W*$",
     r"^(?:follow\s+(?:us|me|[\w .]{1,30}?)\s+(?:on|at)\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
     r"|bluesky|mastodon|youtube)\b|like us on facebook|follow\s+@\w+).*$",
-    r"^(?:\(\s*)?(?:photo|photograph|image|picture|illustration|video|graphic)s?\s*(?:credits?)?\s*(?::|©).*$",
-    r"^(?:\(\s*)?(?:(?:top|main|lead|header)\s+)?(?:photo|photograph|image|picture|illustration|video|graphic)s?"
+    r"^(?:\(\s*)?(?:all\s+|top\s+|main\s+)?(?:photo|photograph|image|picture|illustration|video|graphic)s?\s*(?:credits?)?"
+    r"\s*(?::|©).*$",
+    r"^(?:\(\s*)?(?:(?:top|main|lead|header)\s+)?(?:photo|photograph|image|picture|illustration|video|graphic|portrait)s?"
     r"\s+(?:by|courtesy of|via)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s*[/,;|]\s*[^.!?]{0,50})?\)?\.?$",
     r"^(?:\(\s*)?(?:credit|courtesy|source)\s*:.*$",
     r"^.{0,80}/\s*(?:getty images|ap|afp|reuters|shutterstock|alamy|epa|istock)\)?\.?$",
     r"^(?:click|tap)\s+(?:here|on|the|this|to|for|below|above)\b.{0,150}$",
     r"^(?:©|\(c\)\s*\d|copyright\s*(?:©|\(c\)|\d{4}|by\b)).*$",
     r"^.{0,80}\ball rights reserved\b.*$",
-    r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen)\s*:.*$",
+    r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen|learn more)\s*:.*$",
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
+    # link labels and counters: "Read more", "Continue reading the main story", "View photo", "Gallery: X | 14 Photos"
+    r"^(?:read|see|show|load|view) (?:more|all|less)\b.{0,20}$|^continue reading\b.{0,40}$|^more\W*$|^\d+\W*$",
+    r"^(?:view|see|open|enlarge) (?:the )?(?:photos?|images?|gallery|slideshow|video|comments?)\W*$",
+    r"^(?:(?:photo )?gallery|slideshow)\s*:.{0,80}\|\s*\d+\s+(?:photos|images|pictures)\W*$",
+    # a bracketed headline is a link to another story ("[Read: ...]"); a bracketed sentence may be the story's own
+    r"^\[(?:(?:read|related|see|also|watch|listen|more)(?: also| more)?\s*:[^\[\]]{3,120}|[^\[\].!?]{5,120})\]$",
+    # a video player's menus and dialogs: "subtitles off, selected", "This is a modal window."
+    r"^(?:chapters|descriptions off|subtitles off|captions off|captions settings|subtitles settings|default|"
+    r"audio track|quality|speed|normal)(?:,\s*selected)?\W*$",
+    r"^(?:this is a modal window|beginning of dialog window|end of dialog window|escape will cancel)\b.{0,160}$",
     r"^(?:read time|reading time)\b.*$",
     # video players and overlays: "Now watching", "Next video starts in: 7", "this video is not available"
     r"^(?:now (?:watching|playing)|up next|next video(?: starts?)?(?: in)?|watch (?:next|again|now|live|the video)"
@@ -139,7 +153,9 @@ _CUT_MARKERS = re.compile(
     r"|most (?:popular|read|viewed)|trending(?: now| stories)?|popular (?:now|stories)|comments?|leave a (?:comment|reply)"
     r"|join the conversation|featured slide shows?|related videos?|keep reading|further reading"
     r"|more (?:news|headlines|videos|coverage|top stories)|top (?:stories|headlines)|latest (?:news|stories|headlines)"
-    r"|around the web|from (?:our|the) partners|other stories|editors[’']? picks|most shared|don[’']t miss)\W*$",
+    r"|around the web|from (?:our|the) partners|editors[’']? picks|most shared|don[’']t miss"
+    r"|(?:other|more|latest|recent|popular|top|related) (?:[\w-]+ ){0,2}(?:stories|columns|articles|news|posts|headlines"
+    r"|videos|reads|features|galleries))\W*$",
     re.I,
 )
 _INLINE_CREDIT = re.compile(
@@ -314,33 +330,67 @@ def make_article(
 
 
 def clean_author(author: Optional[str]) -> Optional[str]:
-    """Tidy an author string: drop a leading "By", de-duplicate "A; A", collapse whitespace."""
+    """The names in a byline, comma-separated: no "By", dates, "Updated", job titles, links, editors or labels.
+
+    "By Jane Doe and John Roe, Staff Writers | Updated March 3, 2024" -> "Jane Doe, John Roe";
+    "Rob Stone Edited by Ann Lee" -> "Rob Stone" (an editor did not write the piece).
+    """
     if not author:
         return None
+    text = _ROLE_BY.sub("", collapse(author))
+    text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", _LINK.sub(" ", text))  # "Jane Doe22 Dec 2016"
     names: list[str] = []
-    for part in re.split(r"\s*(?:;|,|\||\band\b|&)\s*", _DATE.sub("", collapse(author))):
-        part = re.sub(r"^by\s+", "", part, flags=re.I).strip(" ,|")
+    for part in re.split(r"\s*(?:;|,|\||\band\b|&|\bwith\b)\s*", _DATE.sub("", text), flags=re.I):
+        part = re.sub(r"^(?:(?:written|words|story|text|reporting)\s+)?by\s*:?\s+", "", part, flags=re.I).strip(" ,|:")
         part = _name_only(part)
         if part and _key(part) not in {_key(n) for n in names}:
             names.append(part)
     return ", ".join(names) or None
 
 
-_JOB_WORDS = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|columnist|contributor|producer|"
-                        r"journalist|analyst|anchor|host|bureau|chief|senior|news|desk|team|photographer|writers|reporters)", re.I)
+# "Edited by", "Photos by": whoever follows did not write the piece
+_ROLE_BY = re.compile(r"\s*\b(?:edited|photo(?:graph)?s?|pictures|illustrations?|graphics|videos?|design|translated|"
+                      r"reviewed|fact[- ]checked|compiled|produced|additional reporting)\s+by\b.*$", re.I)
+_LINK = re.compile(r"\((?:[^()]*(?:https?:|www\.|@|/)[^()]*)\)|https?://\S+|www\.\S+|(?<!\w)@\w+")
+_JOB_WORDS = re.compile(r"(?:staff|writer|reporter|correspondent|editor|columnist|contributor|producer|journalist|analyst"
+                        r"|anchor|host|bureau|chief|senior|news|desk|team|photographer|critic|blogger|director|"
+                        r"president|founder|ceo|manager|intern|fellow)s?", re.I)
+# what goes before a job title: "Senior Political Reporter", "Games Editor", "Contributing Writer"
+_BEAT_WORDS = re.compile(r"(?:contributing|associate|assistant|deputy|executive|managing|special|staff|senior|chief|lead"
+                         r"|political|politics|business|technology|tech|science|health|games|gaming|sports?|culture|arts?"
+                         r"|entertainment|travel|food|fashion|music|film|tv|media|foreign|national|international|metro"
+                         r"|local|world|economics|economy|finance|legal|education|environment|climate|energy|opinion"
+                         r"|video|digital|investigative|data|visual|features|lifestyle|books|global|white|house|and|&)",
+                         re.I)
+_CREDENTIAL = re.compile(r"(?:ma|ms|msc|ba|bsc|md|ph\.?d\.?|rn|mph|mba|jd|dds|pharmd|cpa|esq\.?|mbbs|frcp)", re.I)
+# what a byline box says where no name is: "Follow Author", "Last Updated", "Author"
+_LABEL_WORDS = re.compile(r"(?:by|author|authors|follow|written|posted|published|updated|last|share|view|profile|more"
+                          r"|articles|stories|from|the|our|about|contact|email|bio|all|see|admin|edited)", re.I)
 _DATE_WORDS = re.compile(rf"(?:\s+(?:{_MONTHS}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|updated|published|posted"
                          r"|\d{1,2}:\d{2}|\d{1,4}(?:st|nd|rd|th)?|at|on|am|pm|a\.m\.|p\.m\.|[A-Z]{2,3}T))+\W*$", re.I)
 
 
 def _name_only(part: str) -> Optional[str]:
-    """A byline part without a glued date ("GILLIAN MOHNEY March") or job title ("Staff Writer"); None if nothing."""
+    """A byline part without a glued date ("GILLIAN MOHNEY March") or job title ("Games Editor"); None if no name."""
     part = re.split(r"\s+[-–—]\s+", part)[0].strip(" ,|:")  # "Jane Doe - Senior Reporter"
-    words = part.split()
+    words = [w for w in part.split() if not re.search(r"\d", w)]  # a name has no digits
     while len(words) > 2 and _DATE_WORDS.fullmatch(" " + words[-1]):
         words.pop()
-    if words and all(_JOB_WORDS.fullmatch(w) for w in words):
-        return None  # "Staff Writer", "News Desk"
-    return " ".join(words) or None
+    while len(words) > 1 and _CREDENTIAL.fullmatch(words[-1]):
+        words.pop()  # "Jane Doe PhD"
+    # a job title after a name: cut from its first word ("Ben Stone Games Editor", "Ann Lee Senior Reporter")
+    for k in range(2, len(words)):
+        if _JOB_WORDS.fullmatch(words[k].strip(".,")):
+            start = k
+            while start > 2 and _BEAT_WORDS.fullmatch(words[start - 1]):
+                start -= 1
+            words = words[:start]
+            break
+    if not words or all(_DATE_WORDS.fullmatch(" " + w) or _CREDENTIAL.fullmatch(w) for w in words):
+        return None  # "February", "MA": the tail of a byline split at a comma
+    if all(_JOB_WORDS.fullmatch(w) or _BEAT_WORDS.fullmatch(w) or _LABEL_WORDS.fullmatch(w) for w in words):
+        return None  # "Staff Writer", "Games Editor", "Follow Author", "Last Updated"
+    return " ".join(words)
 
 
 def parse_date(value: object) -> Optional[_dt.datetime]:

@@ -23,6 +23,7 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
+from audiocast.readers.evidence import trim_to_core
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -49,19 +50,21 @@ def read_html(path: Path) -> Article:
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
     sections = _sections(doc.body)
+    h1s = [_text(h) for h in tree.xpath("//h1")]
+    title = _choose_title(ld, collapse(doc.title or ""), page_title, h1s, sections)
     if strict is not None and strict.body is not None:
-        sections = trim_to_core(sections, _sections(strict.body))
+        sections = trim_to_core(sections, _sections(strict.body), title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
         raise ReadError("no article text found", path)
-    title = _ld_str(ld.get("headline")) or _ld_str(ld.get("name")) or collapse(doc.title or "") or page_title
     if not title:
         first_h1 = tree.xpath("//h1")
         title = _text(first_h1[0]) if first_h1 else ""
     if not title:
         raise ReadError("no title found (no <title>, <h1> or og:title)", path)
-    author = _ld_author(ld.get("author")) or _real_name(collapse(doc.author or "")) or _byline_markup(tree) or None
+    author = (_ld_author(ld.get("author")) or _meta_author(tree) or _real_name(collapse(doc.author or ""))
+              or _byline_markup(tree) or None)
     date = parse_date(_ld_str(ld.get("datePublished")) or doc.date)
     description = _ld_str(ld.get("description")) or collapse(doc.description or "") or None
     return make_article(
@@ -69,6 +72,41 @@ def read_html(path: Path) -> Article:
         date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
         empty_message="no article text found", url=_canonical(tree, ld),
     )
+
+
+def _choose_title(ld: dict, extracted: str, page_title: str, h1s: list[str], sections) -> str:
+    """The headline: JSON-LD's, else the extractor's, else ``<title>`` -- unless the page itself says otherwise.
+
+    Two mistakes are caught by evidence from the page: a JSON-LD headline that no other
+    source repeats while JSON-LD's name is the page's ``<h1>`` (a one-line description
+    put in "headline"), and an extracted title taken from an ``<h1>`` that names a section
+    of the site ("Allergies Health Center") while ``<title>`` is what the article is about.
+    """
+    headline, name = _ld_str(ld.get("headline")), _ld_str(ld.get("name"))
+    h1_keys = {_key(h) for h in h1s}
+    if headline and name and _key(name) in h1_keys and not any(
+            _key(headline) in k for k in (_key(page_title), _key(extracted), *h1_keys)):
+        return name
+    if headline or name:
+        return headline or name or ""
+    if extracted and page_title and _key(extracted) in h1_keys and _key(extracted) not in _key(page_title):
+        body = [p for _, paras in sections for p in paras]
+        if _coverage(page_title, body) >= 0.67 and _coverage(extracted, body) < 0.34:
+            return page_title
+    return extracted or page_title
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _coverage(title: str, body: list[str]) -> float:
+    """The share of a title's words (of four letters or more) that the article's text uses."""
+    title_words = {w for w in re.findall(r"[^\W\d_]{4,}", title.casefold())}
+    if not title_words:
+        return 0.0
+    body_words = set(re.findall(r"[^\W\d_]{4,}", " ".join(body).casefold()))
+    return len(title_words & body_words) / len(title_words)
 
 
 def _canonical(tree, ld: dict) -> Optional[str]:
@@ -104,43 +142,9 @@ def _extract(tree: Any) -> tuple[Any, Any]:
     doc = trafilatura.bare_extraction(_copy(tree), **options)
     if doc is None or not collapse(getattr(doc, "text", "") or ""):
         return trafilatura.bare_extraction(_copy(tree), favor_recall=True, **options), None
-    strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **options)
+    # the precision pass is read for its paragraphs only: without metadata it skips the page-wide date search
+    strict = trafilatura.bare_extraction(_copy(tree), favor_precision=True, **{**options, "with_metadata": False})
     return doc, strict
-
-
-CORE_SHARE = 0.5  # the precision pass must keep at least this share of the words for its edges to count
-
-
-def trim_to_core(sections: list[tuple[Optional[str], list[str]]],
-                 core: list[tuple[Optional[str], list[str]]]) -> list[tuple[Optional[str], list[str]]]:
-    """Drop the paragraphs before the first and after the last that trafilatura's precision pass also keeps.
-
-    What only the default pass sees at the edges of a page is a video player's messages
-    ("Now watching"), a consent banner or a "more news" rail of other stories; what it
-    sees between the core's paragraphs (an aside, a pull quote) is kept.  When the
-    precision pass keeps too little of the page, it is no evidence and nothing is cut.
-    """
-    flat = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
-    keep = {_norm(p) for _, paras in core for p in paras}
-    inside = [k for k, (_, p) in enumerate(flat) if _norm(p) in keep]
-    words = sum(len(p.split()) for _, p in flat)
-    if not inside or words == 0:
-        return sections
-    first, last = inside[0], inside[-1]
-    kept_words = sum(len(p.split()) for _, p in flat[first:last + 1])
-    if kept_words == words or kept_words < CORE_SHARE * words:
-        return sections
-    out: list[tuple[Optional[str], list[str]]] = []
-    for k, (i, p) in enumerate(flat):
-        if first <= k <= last:
-            if not out or out[-1][2] != i:
-                out.append((sections[i][0], [], i))  # type: ignore[arg-type]
-            out[-1][1].append(p)
-    return [(h, ps) for h, ps, _ in out]  # type: ignore[misc]
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
 
 
 def _copy(tree: Any) -> Any:
@@ -279,6 +283,24 @@ _PLACEHOLDER_AUTHORS = frozenset("username user admin administrator author anony
 def _real_name(author: str) -> Optional[str]:
     """``author`` unless it is an account placeholder rather than a person's or an outlet's name."""
     return None if not author or author.lower().strip(" .:") in _PLACEHOLDER_AUTHORS else author
+
+
+# in order of trust: Dublin Core's creator names a person more often than "author", which some sites fill with their name
+_AUTHOR_META = ("dc:creator", "dc.creator", "dcterm:creator", "dcterms.creator", "author", "byl", "parsely-author",
+                "sailthru.author", "article:author")
+
+
+def _meta_author(tree: Any) -> Optional[str]:
+    """The author as the page's own ``<meta name="author">`` (or a like name) gives it; the extractor's copy drops
+    its punctuation ("Bradley M Kuhn http; Ebb Org" for "Bradley M. Kuhn (http://ebb.org/bkuhn/)")."""
+    found: dict[str, str] = {}
+    for meta in tree.xpath("//meta[@content and (@name or @property)]"):
+        value = collapse(meta.get("content") or "")
+        if not value or re.match(r"^(?:https?:|www\.)", value) or not _real_name(value):
+            continue
+        for key in f"{meta.get('name') or ''} {meta.get('property') or ''}".lower().split():
+            found.setdefault(key, value)
+    return next((found[key] for key in _AUTHOR_META if key in found), None)
 
 
 def _byline_markup(tree: Any) -> Optional[str]:
