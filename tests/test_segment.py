@@ -494,3 +494,32 @@ def test_the_subject_named_before_its_verb_after_a_job_title_speaks():
 def test_a_place_of_unknown_sex_is_never_the_she_who_speaks():
     got = quotes("Protests went on in Charlotte overnight.", '"Don\'t shoot him," she says.')
     assert got == [("Unattributed", "Don't shoot him,")]
+
+
+def test_a_speaker_is_named_without_the_place_party_or_job_before_the_name():
+    got = quotes("North Carolina’s Ada Fisher, an RNC member, said Trump would do fine. “I think he will,” she said.",
+                 "“We are ready,” said Republican Christine Todd Whitman.")
+    assert [s for s, _ in got] == ["Ada Fisher", "Christine Todd Whitman"]
+
+
+def test_a_bare_surname_is_the_person_the_story_names_most_not_the_spouse_named_last():
+    got = quotes("Hillary Clinton spoke on Monday. Hillary Clinton said the race was close.",
+                 "Clinton and her husband, former President Bill Clinton, went to the wedding.",
+                 "“It was fun,” Clinton said.")
+    assert got[-1][0] == "Hillary Clinton"
+
+
+def test_a_first_name_outweighs_stray_pronouns_of_other_people():
+    got = quotes("Donald Trump met Clinton. Trump said she was wrong; she said she was not. Trump, she said, was rude.",
+                 "Trump spoke again. Then she left.",
+                 "“We will win,” he said.")
+    assert got[-1][0] == "Donald Trump"
+
+
+def test_in_a_report_he_said_after_two_speakers_is_not_handed_to_the_earlier_one():
+    # news quotes the same person paragraph after paragraph; the turn-taking of fiction does not apply
+    got = quotes("“It is a disgrace,” said Donald Trump.",
+                 "Florent Groberg, 33, a former Army captain, disagreed with him, and he said so.",
+                 "“He has zero experience,” Groberg said.",
+                 "“He has no plan at all,” he said.")
+    assert got[-1][0] == "Florent Groberg"

@@ -109,7 +109,7 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     else:
         name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last)
     fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
-    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
+    if ents.story and dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
     return name
@@ -155,8 +155,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     """Every voiced direct quote in ``text`` with its speaker (None when nobody can be named)."""
     paras = split_paragraphs(text)
     direct = _direct_pieces(text, paras)
-    ents = Entities(_blank_quotes(text, direct))
-    ents.story = is_story(text, paras)
+    story = is_story(text, paras)
+    ents = Entities(_blank_quotes(text, direct), story_votes=story)
+    ents.story = story
     found = [_Found(pc) for pc in direct]
     by_para: dict[int, list[_Found]] = {}
     for f in found:

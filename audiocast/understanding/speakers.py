@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from audiocast.understanding.names import person_words
+
 # --------------------------------------------------------------------------- speech verbs
 _VERBS = (
     "say tell ask reply answer cry exclaim add continue observe remark return rejoin repeat whisper shout "
@@ -78,7 +80,7 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december today tomorrow yesterday tonight meanwhile however but later earlier
 according during despite like unlike among between through without within upon across against toward
 towards read related advertisement share photo would could should shall will must do did does can
-chapter""".split())
+chapter regarding following including considering concerning""".split())
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
              "she": "female", "her": "female", "hers": "female", "herself": "female"}
 _SUBJECT_PRONOUNS = {"he": "male", "she": "female", "they": "unknown", "i": "unknown", "we": "unknown",
@@ -164,6 +166,8 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
         while len(run) > 1 and run[0].lower() not in TITLES and \
                 run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | STOP_WORDS:
             run = run[1:]
+        if run[0].lower() not in TITLES:
+            run = person_words(run)  # "North Carolina’s Ada Fisher", "Republican Donald Trump"
         name = " ".join(run).rstrip("’'s").rstrip("’'") if run[-1].endswith(("'s", "’s")) else " ".join(run)
         return name.strip(" ,") or None
     if words[0].lower() in _SUBJECT_PRONOUNS or words[0].lower() in ("him", "her"):
@@ -334,10 +338,14 @@ def narration_subject(narration: str) -> Optional[Attribution]:
 
 
 def bare(name: str) -> list[str]:
+    """The words of a name without its leading titles, jobs and places ("Texas Sen. Ted Cruz" -> Ted Cruz)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower() in TITLES | {t: "" for t in _NEUTRAL_TITLES}:
+    while len(words) > 1 and words[0].lower() in _ALL_TITLES:
         words = words[1:]
-    return words
+    return person_words(words) if len(words) > 2 else words
+
+
+_ALL_TITLES = set(TITLES) | _NEUTRAL_TITLES
 
 
 def title_gender(name: str) -> Optional[str]:
