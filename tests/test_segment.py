@@ -110,7 +110,7 @@ def test_scare_quotes_stay_narration():
     ('"Taxes will rise," Ann Lee, the city treasurer, said.', "Ann Lee"),
     ('Ann Lee said: "Taxes will rise."', "Ann Lee"),
     ('"Taxes will rise" ― Ann Lee', "Ann Lee"),
-    ('"Taxes will rise," said the mayor.', "the mayor"),
+    ('"Taxes will rise," said the mayor.', "The mayor"),
 ])
 def test_attribution_patterns(para, speaker):
     assert quotes(para) == [(speaker, "Taxes will rise," if "," in para.split('"')[2][:1] else
@@ -229,7 +229,7 @@ def test_descriptions_resolve_to_a_named_person_of_fitting_gender():
     got = quotes("Daisy Miller walked by the lake with Tom Reed. He was quiet.", '"It is late," said the young man.')
     assert got == [("Tom Reed", "It is late,")]
     # an indefinite description is a new person: it stays as written
-    assert quotes('"It is late," said a spokesman.') == [("a spokesman", "It is late,")]
+    assert quotes('"It is late," said a spokesman.') == [("A spokesman", "It is late,")]
 
 
 def test_mrs_and_miss_of_one_family_are_different_people():
@@ -452,8 +452,8 @@ def test_the_senator_said_goes_to_the_person_called_senator():
 
 def test_descriptions_without_a_named_match_keep_their_own_label():
     # nobody was called a senator, and a company is not a person: no name is guessed
-    assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("the senator", "No,")]
-    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("the company", "We disagree,")]
+    assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("The senator", "No,")]
+    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("The company", "We disagree,")]
 
 
 def test_untagged_turns_alternate_after_pronoun_tagged_ones():
@@ -523,3 +523,10 @@ def test_in_a_report_he_said_after_two_speakers_is_not_handed_to_the_earlier_one
                  "“He has zero experience,” Groberg said.",
                  "“He has no plan at all,” he said.")
     assert got[-1][0] == "Florent Groberg"
+
+
+def test_a_described_speaker_is_labelled_as_a_name():
+    # the label is what a listener's transcript and the cast show: "The Queen", as the book writes it in a heading
+    got = quotes("The Queen turned crimson with fury, and Alice looked at the Queen.", '"Off with her head!" said the Queen.',
+                 '"Who is this?" said Alice. Alice Liddell was not afraid.')
+    assert got == [("The Queen", "Off with her head!"), ("Alice", "Who is this?")]

@@ -30,7 +30,7 @@ from audiocast.understanding.entities import Entities
 from audiocast.understanding.names import first_name_gender
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
-from audiocast.understanding.speakers import (Attribution, attribution_after, attribution_before, describe,
+from audiocast.understanding.speakers import (STOP_WORDS, Attribution, attribution_after, attribution_before, describe,
                                 narration_subject, title_gender)
 
 UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
@@ -228,8 +228,24 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         _not_the_addressee(text, group, ents, dialogue, seen)
         last_speakers.append((p, group[-1].speaker))
         seen.update(f.speaker for f in group if f.speaker)
-    return [QuoteSpan(f.piece.start, f.piece.end, f.speaker, f.piece.paragraph, f.piece.open_mark,
-                      f.piece.close_mark, f.how) for f in found]
+    names = _with_article(text, {f.speaker for f in found if f.speaker})
+    return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
+                      f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
+
+
+def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
+    """{"King": "the King"} for a speaker the text calls "the King" nearly every time (the Queen, the Mock Turtle,
+    The Washington Post): that is the character's name as written.  Not a person's name ("Alice", "Trump")."""
+    out: dict[str, str] = {}
+    for name in speakers:
+        if not name[:1].isupper() or len(name.split()) > 3 or name.split()[0].lower() in STOP_WORDS:
+            continue
+        pattern = re.escape(name).replace(r"\ ", r"\s+")
+        bare = len(re.findall(r"(?<![\w'’-])" + pattern + r"(?![\w'’-])", text))
+        with_the = len(re.findall(r"\b[Tt]he\s+" + pattern + r"(?![\w'’-])", text))
+        if with_the >= 2 and with_the >= 0.8 * bare:
+            out[name] = "the " + name
+    return out
 
 
 def addressed(speech: str, name: str) -> bool:
@@ -363,13 +379,20 @@ def segment_article(article: Article) -> Script:
             q = quotes[qi]
             stop = q.close_mark + 1 if q.close_mark is not None else q.end
             pieces.append(("narration", doc[cursor:q.open_mark], None))
-            pieces.append(("quote", doc[q.start:q.end], q.speaker or UNATTRIBUTED))
+            pieces.append(("quote", doc[q.start:q.end], _label(q.speaker)))
             cursor = stop
             qi += 1
         pieces.append(("narration", doc[cursor:end], None))
         segments.extend(_merge(pieces, s, i))
     speakers = _speakers(doc, segments, quotes)
     return Script(article=article, segments=tuple(segments), speakers=speakers)
+
+
+def _label(speaker: Optional[str]) -> str:
+    """The speaker's label as a name: "the King" is "The King" wherever the text has it at a sentence start."""
+    if not speaker:
+        return UNATTRIBUTED
+    return speaker[0].upper() + speaker[1:]
 
 
 def _plain(text: str) -> str:
