@@ -530,3 +530,21 @@ def test_a_described_speaker_is_labelled_as_a_name():
     got = quotes("The Queen turned crimson with fury, and Alice looked at the Queen.", '"Off with her head!" said the Queen.',
                  '"Who is this?" said Alice. Alice Liddell was not afraid.')
     assert got == [("The Queen", "Off with her head!"), ("Alice", "Who is this?")]
+
+
+def _dialogue(*turns: str) -> list[str]:
+    """A story's conversation: a tagged opening exchange, then untagged paragraphs, padded to story length."""
+    lines = ["Tom Reed walked into the kitchen where Ann Lee sat by the fire."]
+    lines += list(turns)
+    lines += [f'"Line {i}."' for i in range(12)]  # a text with many untagged quote paragraphs is a conversation
+    return [s for s, _ in quotes(*lines)]
+
+
+def test_in_a_story_an_untagged_paragraph_is_the_other_one_in_the_conversation():
+    got = _dialogue('"Is it late?" asked Tom.', '"Very late," said Ann.', '"Then I will go."', '"Go, then."')
+    assert got[:4] == ["Tom", "Ann", "Tom", "Ann"]
+
+
+def test_in_a_story_a_new_paragraph_after_one_speaker_is_someone_else_present():
+    got = _dialogue('"Is it late?" asked Tom.', '"Very late."')
+    assert got[:2] == ["Tom", "Ann Lee"]

@@ -142,6 +142,8 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
 
 
 STORY_DIALOGUE_PARAGRAPHS = 60  # PolNeAR's 924 news articles have at most 36; a novel has hundreds
+STORY_BARE_QUOTES = 10  # untagged quote paragraphs: 1 of PolNeAR's 924 articles (a transcript), 15 of LitBank's 86
+_OUTSIDE_QUOTES = re.compile(r"[\"“][^\"“”]*(?:[\"”]|$)")
 
 
 def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
@@ -150,8 +152,10 @@ def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
     In a dialogue every named person talks and "he said" is the nearest fitting one; in a
     report most names are bystanders and :func:`salient` is used instead.
     """
-    opening = sum(1 for lo, hi in paras if text[lo:hi].lstrip()[:1] in "\"“")
-    return opening >= STORY_DIALOGUE_PARAGRAPHS
+    opening = [text[lo:hi] for lo, hi in paras if text[lo:hi].lstrip()[:1] in "\"“"]
+    # a paragraph that is nothing but an untagged quote: the turn-taking of a conversation (a news quote is tagged)
+    bare = sum(1 for para in opening if not _OUTSIDE_QUOTES.sub("", para).strip(" .,!?;:—–-"))
+    return len(opening) >= STORY_DIALOGUE_PARAGRAPHS or bare >= STORY_BARE_QUOTES
 
 
 # "the senator said", "the 45-year-old told reporters": the nouns news uses for a person it has named

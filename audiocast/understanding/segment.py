@@ -299,6 +299,12 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
                 return callee, "continued"
             if dialogue:
                 return dialogue[0], "continued"
+            if ents.story:
+                # a new paragraph is a new speaker: the other one in the conversation, else someone else present
+                partner = next((sp for q, sp in reversed(last[:-1]) if q >= p - 12 and sp and sp != prev[1]), None)
+                if partner:
+                    return partner, "continued"
+                return ents.recent(lo, "unknown", seen, exclude=_forms_of(ents, prev[1], lo)), "guess"
             return prev[1], "continued"
     if prev and prev[0] >= p - 2:
         return prev[1], "continued"
@@ -308,6 +314,15 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
         if who:
             return who, "guess"
     return None, "guess"
+
+
+def _forms_of(ents: Entities, name: Optional[str], at: int) -> frozenset[str]:
+    """``name`` and the other names the text gives that person before ``at`` ("Tom" and "Tom Reed")."""
+    if not name:
+        return frozenset()
+    first = name.split()[0]
+    return frozenset({name} | {n for n in (ents.canonical(m.name, m.offset) for m in ents.mentions if m.offset < at)
+                               if n.split()[0] == first and not title_gender(n)})
 
 
 def _callee(text: str, para: tuple[int, int], speaker: Optional[str], ents: Entities) -> Optional[str]:
