@@ -548,3 +548,12 @@ def test_in_a_story_an_untagged_paragraph_is_the_other_one_in_the_conversation()
 def test_in_a_story_a_new_paragraph_after_one_speaker_is_someone_else_present():
     got = _dialogue('"Is it late?" asked Tom.', '"Very late."')
     assert got[:2] == ["Tom", "Ann Lee"]
+
+
+def test_a_first_person_narrator_speaks_as_the_name_the_others_call_them():
+    got = quotes('"I think, Watson, that you have put on weight," said Holmes.', '"Seven pounds!" I answered.',
+                 '"Indeed, Watson, I should have thought more."', '"Then how do you know?" I asked.')
+    assert [s for s, _ in got] == ["Holmes", "Watson", "Holmes", "Watson"]
+    # nobody names the narrator: the lines are the narrator's, never a guess from the narration
+    got = quotes("Holmes sat by the fire.", '"Seven pounds!" I answered.')
+    assert got == [("The narrator", "Seven pounds!")]

@@ -33,6 +33,7 @@ from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribut
 from audiocast.understanding.speakers import (STOP_WORDS, Attribution, attribution_after, attribution_before, describe,
                                 narration_subject, title_gender)
 
+NARRATOR = "the narrator"  # a first-person narrator's lines ("…," I said) when the others never name them
 UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
 
 
@@ -195,6 +196,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         for f in group:
             if f.attribution is not None:
                 pron = f.attribution.pronoun
+                if f.attribution.name == "i" and not re.match(r"I\s+quote\b", text[f.attribution.offset:]):
+                    # '“Pip, sir,” I said': the first-person narrator (not "Trump said, and I quote, …")
+                    f.speaker, f.how = NARRATOR, "explicit"
+                    continue
                 if pron is not None and named and ents.gender(named) in (pron, "unknown"):
                     # '"A," said the King. "B," he added.': the same speaker goes on
                     f.speaker, f.how = named, "pronoun"
@@ -229,8 +234,34 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         last_speakers.append((p, group[-1].speaker))
         seen.update(f.speaker for f in group if f.speaker)
     names = _with_article(text, {f.speaker for f in found if f.speaker})
+    names[NARRATOR] = _narrator_name(text, paras, found) or NARRATOR
     return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
                       f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
+
+
+def _narrator_name(text: str, paras: list[tuple[int, int]], found: list[_Found]) -> Optional[str]:
+    """The first-person narrator's name: the one the others call by name in the quotes around "I said"
+    ("“My dear Watson,” said Holmes."), when one name clearly leads and never speaks under its own tag."""
+    speaker_of: dict[int, set[Optional[str]]] = {}
+    for f in found:
+        speaker_of.setdefault(f.piece.paragraph, set()).add(f.speaker)
+    around = {q for p, who in speaker_of.items() if NARRATOR in who for q in (p - 1, p + 1)
+              if q in speaker_of and NARRATOR not in speaker_of[q]}
+    votes: Counter[str] = Counter()
+    for q in around:
+        quoted = " ".join(text[f.piece.start:f.piece.end] for f in found if f.piece.paragraph == q)
+        votes.update(set(_VOCATIVE.findall(quoted)))
+    named = {f.speaker for f in found if f.how == "explicit"}
+    ranked = [(n, k) for n, k in votes.most_common() if n not in named and n.split()[-1] not in
+              {w for s in named if s for w in s.split()} and n.lower() not in STOP_WORDS
+              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)]  # "Oh", "Yes": not names
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+_VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
+                       r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)")
 
 
 def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
