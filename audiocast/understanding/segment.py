@@ -196,7 +196,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         for f in group:
             if f.attribution is not None:
                 pron = f.attribution.pronoun
-                if f.attribution.name == "i" and not re.match(r"I\s+quote\b", text[f.attribution.offset:]):
+                if f.attribution.name == "i" and not re.search(r"\bI\s+quote\W*$", text[:f.piece.open_mark][-30:]):
                     # '“Pip, sir,” I said': the first-person narrator (not "Trump said, and I quote, …")
                     f.speaker, f.how = NARRATOR, "explicit"
                     continue
