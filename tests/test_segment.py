@@ -557,3 +557,31 @@ def test_a_first_person_narrator_speaks_as_the_name_the_others_call_them():
     # nobody names the narrator: the lines are the narrator's, never a guess from the narration
     got = quotes("Holmes sat by the fire.", '"Seven pounds!" I answered.')
     assert got == [("The narrator", "Seven pounds!")]
+
+
+def test_he_said_goes_to_the_subject_of_the_sentence_just_before_the_quote():
+    got = quotes("“Do not tweet it,” said Paul Manafort, who ran the campaign.",
+                 "Manafort politely suggested it might offend. The tweet went out. Donald Trump himself was delighted. "
+                 "“The people who were offended were people we wanted to offend,” he said.")
+    assert got[-1][0] == "Donald Trump"
+
+
+def test_she_said_follows_the_sentence_before_back_over_a_she():
+    got = quotes("“It was great,” said Novak Djokovic.",
+                 "Tennis great Billie Jean King remembered Ali. She saw him fight in 1971.",
+                 "“He always whispered to me,” she said.")
+    assert got[-1][0] == "Billie Jean King"
+
+
+def test_the_one_asked_answers():
+    got = quotes("“We are ready,” said Bernie Sanders.",
+                 "Last month, Scott Conroy asked Bernie Sanders whether his age was fair game.",
+                 "“Sure it is,” he said.")
+    assert got[-1][0] == "Bernie Sanders"
+
+
+def test_a_tag_at_the_end_of_the_sentence_before_names_the_speaker():
+    got = quotes("Jeff Weaver, his campaign manager, said the ads would pay off. "
+                 "He should also get a boost from the win, Bernie Sanders said.",
+                 "“For many voters, there was a question,” he said.")
+    assert got[-1][0] == "Bernie Sanders"

@@ -124,7 +124,8 @@ class Entities:
         # "Jane's being happy", "to Jane", "with Jane": not the one a later "she" is about
         self.oblique = {i for i, m in enumerate(self.mentions)
                         if re.match(r"['’]s\b", self.text[m.offset + len(m.name):m.offset + len(m.name) + 3])
-                        or re.search(r"\b(?:of|to|with|for|from|at|in|on|upon|about|than|like|towards?)\s+$",
+                        or re.search(r"\b(?:of|to|with|for|from|at|in|on|upon|about|than|like|towards?|around|through|inside|"
+                                     r"behind|near|across|among|against)\s+$",
                                      self.text[max(0, m.offset - 10):m.offset])}
         for idx, m in enumerate(self.mentions):
             g = title_gender(m.name)

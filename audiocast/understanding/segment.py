@@ -91,7 +91,7 @@ def _after_text(text: str, pc: Piece, nxt: Optional[Piece], para: tuple[int, int
 
 
 def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple[str, str]],
-             speakers: set[str], last: Optional[str] = None) -> Optional[str]:
+             speakers: set[str], last: Optional[str] = None, opening: Optional[int] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
@@ -108,7 +108,7 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     if ents.story:
         name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
     else:
-        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last)
+        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last, opening=opening)
     fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
     if ents.story and dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
@@ -206,7 +206,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     continue
                 run = last_speakers[-1][1] if last_speakers and last_speakers[-1][0] >= p - 1 else None
                 f.speaker = _resolve(ents, f.attribution, f.attribution.offset,
-                                     dialogue if starts_para else None, seen, run)
+                                     dialogue if starts_para else None, seen, run, f.piece.open_mark)
                 f.how = "explicit" if pron is None else "pronoun"
                 if pron is None and f.speaker:
                     named = f.speaker
