@@ -585,3 +585,9 @@ def test_a_tag_at_the_end_of_the_sentence_before_names_the_speaker():
                  "He should also get a boost from the win, Bernie Sanders said.",
                  "“For many voters, there was a question,” he said.")
     assert got[-1][0] == "Bernie Sanders"
+
+
+def test_a_noun_that_looks_like_a_speech_verb_is_the_speaker_not_the_verb():
+    assert quotes('"The changes add urgency," the report stated.') == [("The report", "The changes add urgency,")]
+    got = quotes('"Even her computer was hacked," the congressional report said.')
+    assert got == [("The congressional report", "Even her computer was hacked,")]

@@ -33,7 +33,8 @@ from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribut
 from audiocast.understanding.speakers import (STOP_WORDS, Attribution, attribution_after, attribution_before, describe,
                                 narration_subject, title_gender)
 
-NARRATOR = "the narrator"  # a first-person narrator's lines ("…," I said) when the others never name them
+NARRATOR = "\x00narrator"  # internal: a first-person narrator's lines ("…," I said); shown as a name or below
+_NARRATOR_LABEL = "the narrator"  # when the others never call the narrator by name
 UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
 
 
@@ -234,7 +235,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         last_speakers.append((p, group[-1].speaker))
         seen.update(f.speaker for f in group if f.speaker)
     names = _with_article(text, {f.speaker for f in found if f.speaker})
-    names[NARRATOR] = _narrator_name(text, paras, found) or NARRATOR
+    names[NARRATOR] = _narrator_name(text, paras, found) or _NARRATOR_LABEL
     return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
                       f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
 

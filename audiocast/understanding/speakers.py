@@ -200,6 +200,15 @@ def _make(np_text: str, offset: int, after_verb: bool = False) -> Optional[Attri
     return Attribution(name, offset)
 
 
+_DETERMINER = re.compile(r"\b(?:the|a|an|this|that|his|her|its|their|our|my|your|congressional|new|latest)\s+$", re.I)
+
+
+def _verbs(clause: str):
+    """Speech verbs of ``clause`` (lower-cased matches), leaving out nouns: "the report stated", "a quote"."""
+    low = clause.lower()
+    return (v for v in SPEECH_VERB_RE.finditer(low) if not _DETERMINER.search(low[max(0, v.start() - 20):v.start()]))
+
+
 def attribution_after(after: str) -> Optional[Attribution]:
     """The speaker named in the narration right after a quote (", said X." / "X told Y." / "― X")."""
     dash = re.match(r"\s*[―—–-]+\s*((?:[A-Z][\w'’.\-]*\s*){1,5})\s*(?:$|[,(\n])", after)
@@ -216,7 +225,7 @@ def attribution_after(after: str) -> Optional[Attribution]:
         tail = clause[acc.end():]
         cut = _NP_END.search(tail)
         return _make(tail[:cut.start()] if cut else tail, start + acc.end())
-    verb = SPEECH_VERB_RE.search(clause.lower()[:200])
+    verb = next(_verbs(clause[:200]), None)
     if not verb:
         return None
     head = re.sub(r"\([^)]*\)", " ", clause[:verb.start()])
@@ -250,7 +259,7 @@ def attribution_before(before: str) -> Optional[Attribution]:
         tail = clause[acc.end():]
         cut = _NP_END.search(tail)
         return _make(tail[:cut.start()] if cut else tail, off + acc.end())
-    for verb in reversed(list(SPEECH_VERB_RE.finditer(clause.lower()))):
+    for verb in reversed(list(_verbs(clause))):
         head = re.sub(r"\([^)]*\)", " ", clause[:verb.start()])
         part = re.split(r"[,;:]|\b(?:and|but|then)\s", head)[-1]
         if SPEECH_VERB_RE.search(part.lower()):
