@@ -591,3 +591,11 @@ def test_a_noun_that_looks_like_a_speech_verb_is_the_speaker_not_the_verb():
     assert quotes('"The changes add urgency," the report stated.') == [("The report", "The changes add urgency,")]
     got = quotes('"Even her computer was hacked," the congressional report said.')
     assert got == [("The congressional report", "Even her computer was hacked,")]
+
+
+def test_a_lowercase_fragment_after_the_narrator_goes_on_is_narration():
+    got = quotes('"He is a cheerleader," Trump said. Instead, "he just acts like a defeated man."',
+                 '"Thank you, son," Cruz replied, adding that he thinks "children should speak with respect."',
+                 '"It was his energy," Podesta added, "and that made the difference."')
+    assert [t for _, t in got] == ["He is a cheerleader,", "Thank you, son,", "It was his energy,",
+                                   "and that made the difference."]
