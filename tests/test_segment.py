@@ -599,3 +599,9 @@ def test_a_lowercase_fragment_after_the_narrator_goes_on_is_narration():
                  '"It was his energy," Podesta added, "and that made the difference."')
     assert [t for _, t in got] == ["He is a cheerleader,", "Thank you, son,", "It was his energy,",
                                    "and that made the difference."]
+
+
+def test_in_a_story_she_said_in_a_two_person_exchange_is_the_woman_of_the_two():
+    got = _dialogue('"Is it late?" asked Mr. Reed.', '"Very late," said Mrs. Lee.',
+                    '"Then I will go," said Mr. Reed, and Jane Ray, the maid, came in.', '"Go, then," she said.')
+    assert got[:4] == ["Tom Reed", "Ann Lee", "Tom Reed", "Ann Lee"]

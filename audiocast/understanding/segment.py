@@ -111,6 +111,9 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     else:
         name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last, opening=opening)
     fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
+    if ents.story and dialogue and name not in dialogue and ents.gender(dialogue[0]) == att.pronoun \
+            and ents.gender(dialogue[1]) != att.pronoun:
+        return dialogue[0]  # in a two-person exchange, "she said" is the one of the two who is a she
     if ents.story and dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
