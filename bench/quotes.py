@@ -54,7 +54,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiocast.understanding.segment import find_quotes  # noqa: E402
+from audiocast.understanding.segment import UNATTRIBUTED, find_quotes  # noqa: E402
+
+VIA_SCRIPT = False  # --via-script: score what `audiocast script --json` outputs (bench/via_script.py)
+
+
+def predict(path: Path, text: str) -> list:
+    """Quotes with .start/.end/.speaker: from ``find_quotes`` on the raw text, or as ``script --json`` gives them."""
+    if not VIA_SCRIPT:
+        return find_quotes(text)
+    from via_script import script_quotes
+
+    return [q if q.speaker != UNATTRIBUTED else q.__class__(q.start, q.end, None, q.paragraph)
+            for q in script_quotes(path, text)]
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "president", "senator", "the", "a", "an",
            "sir", "lady", "lord", "madam", "mister", "prof", "rev", "former", "vice", "secretary"}
@@ -193,7 +205,7 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     errors: list[str] = []
     for path in sorted((data / "polnear" / split / "text").glob("*.txt")):
         text = texts[path.stem]
-        preds = find_quotes(text)
+        preds = predict(path, text)
         pspans = [norm_span(text, q.start, q.end) for q in preds]
         gold = gold_by_article.get(path.stem, [])
         gspans = [norm_span(text, s, e) for (s, e), _ in gold]
@@ -274,7 +286,8 @@ def hand_labelled(data: Path, split: str) -> tuple[float, int] | None:
     ok = 0
     for article, start, end, speaker in rows:
         if article not in preds:
-            preds[article] = find_quotes((data / "polnear" / split / "text" / f"{article}.txt").read_text("utf-8"))
+            path = data / "polnear" / split / "text" / f"{article}.txt"
+            preds[article] = predict(path, path.read_text("utf-8"))
         s, e = int(start), int(end)
         best = max(preds[article], key=lambda q: min(e, q.end) - max(s, q.start), default=None)
         if best is not None and min(e, best.end) > max(s, best.start):
@@ -294,7 +307,7 @@ def pdnc(data: Path, show_errors: int) -> dict:
             for row in csv.DictReader(fh):
                 names = set(ast.literal_eval(row["Aliases"])) | {row["Main Name"]}
                 aliases[row["Main Name"]] = {n.lower() for n in names}
-        preds = find_quotes(text)
+        preds = predict(novel / "novel_text.txt", text)
         pspans = [norm_span(text, q.start, q.end) for q in preds]
         gold_spans: list[tuple[int, int]] = []
         owner: list[int] = []
@@ -335,7 +348,11 @@ def main() -> None:
                     help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
     ap.add_argument("--gold", choices=("strict", "direct"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
+    ap.add_argument("--via-script", action="store_true",
+                    help="score the quote segments `audiocast script --json` gives (the held-out scorer's input)")
     args = ap.parse_args()
+    global VIA_SCRIPT
+    VIA_SCRIPT = args.via_script
     rows = []
     times = []
     all_errors: list[str] = []
