@@ -27,6 +27,7 @@ PDNC (three novels): recall of quote spans, and speaker accuracy by quote type
 when it equals the gold speaker or one of its aliases.
 
     .venv/bin/python bench/quotes.py [--data ../shared/evaldata] [--errors N [--gold direct]] [--split dev,train]
+        [--via-script] [--litbank-original DIR]
 
 Pronoun sources ("he said") have no coreference in PolNeAR, so they are scored loosely: right when the
 predicted name shares a token with an explicit source of a strict/direct gold quote earlier in the article (the
@@ -348,6 +349,9 @@ def main() -> None:
                     help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
     ap.add_argument("--gold", choices=("strict", "direct"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
+    ap.add_argument("--litbank-original", type=Path, default=None,
+                    help="LitBank's original/ book texts (github.com/dbamman/litbank, commit 3e50db0): adds the "
+                         "LitBank rows (bench/litbank.py)")
     ap.add_argument("--via-script", action="store_true",
                     help="score the quote segments `audiocast script --json` gives (the held-out scorer's input)")
     args = ap.parse_args()
@@ -408,6 +412,19 @@ def main() -> None:
             kinds[e.split()[0] + (e.split()[2] if e.startswith("PDNC") else "")].append(e)
         for lines in kinds.values():
             print("\n".join(lines[:args.errors]), end="\n\n")
+    if args.litbank_original:
+        from litbank import score as litbank_score
+
+        t4 = time.perf_counter()
+        lb = litbank_score(args.data / "litbank_quotations" / "tsv", args.litbank_original)
+        times.append(f"LitBank {time.perf_counter() - t4:.1f} s")
+        rows += [(f"LitBank ({lb['books']} excerpts) quote precision / recall", f"{lb['P']:.3f}", "",
+                  f"recall {lb['R']:.3f}"),
+                 ("LitBank named-speaker accuracy", f"{lb['named_acc']:.3f}", "", f"n={lb['named']}")]
+        rows += [(f"  LitBank speaker found by {how}", f"{a:.3f}", "", f"n={k}")
+                 for how, (a, k) in sorted(lb["by_how"].items())]
+        rows.append(("LitBank turn agreement (same speaker or not, next paragraph)", f"{lb['turn_acc']:.3f}", "",
+                     f"n={lb['turns']}"))
     rows.append(("PDNC quote-span recall", f"{pd['recall']:.3f}", "", f"n={pd['total']}"))
     for qtype in ("Explicit", "Anaphoric", "Implicit"):
         acc, n = pd["acc"].get(qtype, (0.0, 0))

@@ -271,16 +271,20 @@ _VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|D
 def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
     """{"King": "the King"} for a speaker the text calls "the King" nearly every time (the Queen, the Mock Turtle,
     The Washington Post): that is the character's name as written.  Not a person's name ("Alice", "Trump")."""
-    out: dict[str, str] = {}
-    for name in speakers:
-        if not name[:1].isupper() or len(name.split()) > 3 or name.split()[0].lower() in STOP_WORDS:
-            continue
-        pattern = re.escape(name).replace(r"\ ", r"\s+")
-        bare = len(re.findall(r"(?<![\w'’-])" + pattern + r"(?![\w'’-])", text))
-        with_the = len(re.findall(r"\b[Tt]he\s+" + pattern + r"(?![\w'’-])", text))
-        if with_the >= 2 and with_the >= 0.8 * bare:
-            out[name] = "the " + name
-    return out
+    names = sorted((n for n in speakers if n[:1].isupper() and len(n.split()) <= 3
+                    and n.split()[0].lower() not in STOP_WORDS), key=len, reverse=True)
+    if not names:
+        return {}
+    bare: Counter[str] = Counter()
+    with_the: Counter[str] = Counter()
+    key = {re.sub(r"\s+", " ", n): n for n in names}
+    pattern = r"(?<![\w'’-])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w'’-])"
+    for m in re.finditer(pattern, text):  # one pass over the text for every speaker
+        name = key.get(re.sub(r"\s+", " ", m.group()))
+        if name:
+            bare[name] += 1
+            with_the[name] += bool(re.search(r"\b[Tt]he\s+$", text[max(0, m.start() - 5):m.start()]))
+    return {n: "the " + n for n in names if with_the[n] >= 2 and with_the[n] >= 0.8 * bare[n]}
 
 
 def addressed(speech: str, name: str) -> bool:
