@@ -605,3 +605,10 @@ def test_in_a_story_she_said_in_a_two_person_exchange_is_the_woman_of_the_two():
     got = _dialogue('"Is it late?" asked Mr. Reed.', '"Very late," said Mrs. Lee.',
                     '"Then I will go," said Mr. Reed, and Jane Ray, the maid, came in.', '"Go, then," she said.')
     assert got[:4] == ["Tom Reed", "Ann Lee", "Tom Reed", "Ann Lee"]
+
+
+def test_an_inverted_tag_makes_a_source():
+    got = quotes("“He is the change,” said Sean Spicer, a strategist.",
+                 "Debates rarely alter a campaign, noted NBC’s Dante Chinni.",
+                 "“Debates happen late in the campaign,” he wrote.")
+    assert got[-1][0] == "Dante Chinni"

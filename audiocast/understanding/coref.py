@@ -53,7 +53,10 @@ _MARKS = "\"“”„«»"
 # "Cole said", "Cole, 45, told", "Perdue (R-Ga.) said", "Phillips, who lost her daughter in Aurora, Colorado, said"
 _AFTER_VERB = re.compile(r"(?:\s*,[^.;\"“”]{0,160}?,|\s*\([^()]{0,30}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+|have\s+|also\s+)?"
                          r"(?:" + SPEECH_VERB_RE.pattern + r")")
-_BEFORE = re.compile(r"(?:\b(?:said|says|according\s+to|wrote|added)\s+)$")  # "told X", "asked X": the listener
+# "said Cole", "noted NBC's Chinni", "according to Cole"; not "told X" / "asked X": the listener
+_BEFORE = re.compile(r"\b(?:according\s+to|said|says|wrote|writes|added|adds|noted|notes|explained|explains|"
+                     r"continued|observed|recalled|argued|argues|countered|replied|responded|remarked|insisted|"
+                     r"acknowledged|conceded|tweeted|concluded)\s+$")
 
 
 # per-document facts, computed once for each Entities and dropped with it
