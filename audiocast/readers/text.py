@@ -18,15 +18,15 @@ from audiocast.readers.decoding import read_text
 _BLANK = re.compile(r"\n\s*\n")
 
 
-_WRAP_WIDTH = 80  # a block whose lines are all at most this long (bar its last) is one hard-wrapped paragraph
+_WRAP_WIDTH = 80  # a block whose lines are mostly longer than this was saved unwrapped: a paragraph per line
 
 
 def _paragraphs(text: str) -> list[str]:
-    """Paragraphs at blank lines; a block of long lines (text saved without wrapping) has one per line."""
+    """Paragraphs at blank lines; a block of mostly long lines (text saved without wrapping) has one per line."""
     out: list[str] = []
     for block in _BLANK.split(text):
         lines = [line for line in block.split("\n") if line.strip()]
-        if len(lines) > 1 and max(len(line.rstrip()) for line in lines[:-1]) > _WRAP_WIDTH:
+        if len(lines) > 1 and sum(len(line.rstrip()) > _WRAP_WIDTH for line in lines[:-1]) * 2 >= len(lines) - 1:
             out.extend(collapse(line) for line in lines)
         else:
             out.append(collapse(block))

@@ -239,6 +239,9 @@ class Entities:
                 g = first  # "Hillary Clinton": the first name outweighs a few stray pronouns of other people
             if g == "unknown" and len(words) == 1:
                 g = self.surname_gender.get(words[0], "unknown")
+            if g == "unknown" and len(words) == 1 and self.story_votes:
+                # a story calls its people by first name ("Lydia", "Tom"); news by surname ("Carson")
+                g = first_name_gender(f"{words[0]} X")
             self._gender_cache[name] = g
         return self._gender_cache[name]
 

@@ -343,7 +343,9 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
                 partner = next((sp for q, sp in reversed(last[:-1]) if q >= p - 12 and sp and sp != prev[1]), None)
                 if partner:
                     return partner, "continued"
-                return ents.recent(lo, "unknown", seen, exclude=_forms_of(ents, prev[1], lo)), "guess"
+                other = ents.recent(lo, "unknown", seen, exclude=_forms_of(ents, prev[1], lo))
+                # someone a he or a she: not a place the narration happened to name ("Vevey")
+                return (other if other and ents.gender(other) != "unknown" else None), "guess"
             return prev[1], "continued"
     if prev and prev[0] >= p - 2:
         return prev[1], "continued"
