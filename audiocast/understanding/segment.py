@@ -27,15 +27,13 @@ from typing import Optional
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
 from audiocast.understanding.entities import Entities
+from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
-from audiocast.understanding.speakers import (STOP_WORDS, Attribution, attribution_after, attribution_before, describe,
+from audiocast.understanding.speakers import (Attribution, attribution_after, attribution_before, describe,
                                 narration_subject, title_gender)
 
-NARRATOR = "\x00narrator"  # internal: a first-person narrator's lines ("…," I said); shown as a name or below
-_NARRATOR_LABEL = "the narrator"  # when the others never call the narrator by name
-UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
 
 
 @dataclass(frozen=True)
@@ -237,54 +235,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         _not_the_addressee(text, group, ents, dialogue, seen)
         last_speakers.append((p, group[-1].speaker))
         seen.update(f.speaker for f in group if f.speaker)
-    names = _with_article(text, {f.speaker for f in found if f.speaker})
-    names[NARRATOR] = _narrator_name(text, paras, found) or _NARRATOR_LABEL
+    names = final_names(text, [(f.piece.paragraph, text[f.piece.start:f.piece.end], f.speaker, f.how)
+                               for f in found])
     return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
                       f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
-
-
-def _narrator_name(text: str, paras: list[tuple[int, int]], found: list[_Found]) -> Optional[str]:
-    """The first-person narrator's name: the one the others call by name in the quotes around "I said"
-    ("“My dear Watson,” said Holmes."), when one name clearly leads and never speaks under its own tag."""
-    speaker_of: dict[int, set[Optional[str]]] = {}
-    for f in found:
-        speaker_of.setdefault(f.piece.paragraph, set()).add(f.speaker)
-    around = {q for p, who in speaker_of.items() if NARRATOR in who for q in (p - 1, p + 1)
-              if q in speaker_of and NARRATOR not in speaker_of[q]}
-    votes: Counter[str] = Counter()
-    for q in around:
-        quoted = " ".join(text[f.piece.start:f.piece.end] for f in found if f.piece.paragraph == q)
-        votes.update(set(_VOCATIVE.findall(quoted)))
-    named = {f.speaker for f in found if f.how == "explicit"}
-    ranked = [(n, k) for n, k in votes.most_common() if n not in named and n.split()[-1] not in
-              {w for s in named if s for w in s.split()} and n.lower() not in STOP_WORDS
-              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)]  # "Oh", "Yes": not names
-    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]):
-        return ranked[0][0]
-    return None
-
-
-_VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
-                       r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)")
-
-
-def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
-    """{"King": "the King"} for a speaker the text calls "the King" nearly every time (the Queen, the Mock Turtle,
-    The Washington Post): that is the character's name as written.  Not a person's name ("Alice", "Trump")."""
-    names = sorted((n for n in speakers if n[:1].isupper() and len(n.split()) <= 3
-                    and n.split()[0].lower() not in STOP_WORDS), key=len, reverse=True)
-    if not names:
-        return {}
-    bare: Counter[str] = Counter()
-    with_the: Counter[str] = Counter()
-    key = {re.sub(r"\s+", " ", n): n for n in names}
-    pattern = r"(?<![\w'’-])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w'’-])"
-    for m in re.finditer(pattern, text):  # one pass over the text for every speaker
-        name = key.get(re.sub(r"\s+", " ", m.group()))
-        if name:
-            bare[name] += 1
-            with_the[name] += bool(re.search(r"\b[Tt]he\s+$", text[max(0, m.start() - 5):m.start()]))
-    return {n: "the " + n for n in names if with_the[n] >= 2 and with_the[n] >= 0.8 * bare[n]}
 
 
 def addressed(speech: str, name: str) -> bool:
@@ -435,20 +389,13 @@ def segment_article(article: Article) -> Script:
             q = quotes[qi]
             stop = q.close_mark + 1 if q.close_mark is not None else q.end
             pieces.append(("narration", doc[cursor:q.open_mark], None))
-            pieces.append(("quote", doc[q.start:q.end], _label(q.speaker)))
+            pieces.append(("quote", doc[q.start:q.end], label(q.speaker)))
             cursor = stop
             qi += 1
         pieces.append(("narration", doc[cursor:end], None))
         segments.extend(_merge(pieces, s, i))
     speakers = _speakers(doc, segments, quotes)
     return Script(article=article, segments=tuple(segments), speakers=speakers)
-
-
-def _label(speaker: Optional[str]) -> str:
-    """The speaker's label as a name: "the King" is "The King" wherever the text has it at a sentence start."""
-    if not speaker:
-        return UNATTRIBUTED
-    return speaker[0].upper() + speaker[1:]
 
 
 def _plain(text: str) -> str:
