@@ -27,6 +27,7 @@ PDNC (three novels): recall of quote spans, and speaker accuracy by quote type
 when it equals the gold speaker or one of its aliases.
 
     .venv/bin/python bench/quotes.py [--data ../shared/evaldata] [--errors N [--gold direct]] [--split dev,train]
+        [--via-script] [--litbank-original DIR]
 
 Pronoun sources ("he said") have no coreference in PolNeAR, so they are scored loosely: right when the
 predicted name shares a token with an explicit source of a strict/direct gold quote earlier in the article (the
@@ -54,7 +55,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiocast.understanding.segment import find_quotes  # noqa: E402
+from audiocast.understanding.segment import UNATTRIBUTED, find_quotes  # noqa: E402
+
+VIA_SCRIPT = False  # --via-script: score what `audiocast script --json` outputs (bench/via_script.py)
+
+
+def predict(path: Path, text: str) -> list:
+    """Quotes with .start/.end/.speaker: from ``find_quotes`` on the raw text, or as ``script --json`` gives them."""
+    if not VIA_SCRIPT:
+        return find_quotes(text)
+    from via_script import script_quotes
+
+    return [q if q.speaker != UNATTRIBUTED else q.__class__(q.start, q.end, None, q.paragraph)
+            for q in script_quotes(path, text)]
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "president", "senator", "the", "a", "an",
            "sir", "lady", "lord", "madam", "mister", "prof", "rev", "former", "vice", "secretary"}
@@ -193,7 +206,7 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     errors: list[str] = []
     for path in sorted((data / "polnear" / split / "text").glob("*.txt")):
         text = texts[path.stem]
-        preds = find_quotes(text)
+        preds = predict(path, text)
         pspans = [norm_span(text, q.start, q.end) for q in preds]
         gold = gold_by_article.get(path.stem, [])
         gspans = [norm_span(text, s, e) for (s, e), _ in gold]
@@ -274,7 +287,8 @@ def hand_labelled(data: Path, split: str) -> tuple[float, int] | None:
     ok = 0
     for article, start, end, speaker in rows:
         if article not in preds:
-            preds[article] = find_quotes((data / "polnear" / split / "text" / f"{article}.txt").read_text("utf-8"))
+            path = data / "polnear" / split / "text" / f"{article}.txt"
+            preds[article] = predict(path, path.read_text("utf-8"))
         s, e = int(start), int(end)
         best = max(preds[article], key=lambda q: min(e, q.end) - max(s, q.start), default=None)
         if best is not None and min(e, best.end) > max(s, best.start):
@@ -294,7 +308,7 @@ def pdnc(data: Path, show_errors: int) -> dict:
             for row in csv.DictReader(fh):
                 names = set(ast.literal_eval(row["Aliases"])) | {row["Main Name"]}
                 aliases[row["Main Name"]] = {n.lower() for n in names}
-        preds = find_quotes(text)
+        preds = predict(novel / "novel_text.txt", text)
         pspans = [norm_span(text, q.start, q.end) for q in preds]
         gold_spans: list[tuple[int, int]] = []
         owner: list[int] = []
@@ -335,7 +349,14 @@ def main() -> None:
                     help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
     ap.add_argument("--gold", choices=("strict", "direct"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
+    ap.add_argument("--litbank-original", type=Path, default=None,
+                    help="LitBank's original/ book texts (github.com/dbamman/litbank, commit 3e50db0): adds the "
+                         "LitBank rows (bench/litbank.py)")
+    ap.add_argument("--via-script", action="store_true",
+                    help="score the quote segments `audiocast script --json` gives (the held-out scorer's input)")
     args = ap.parse_args()
+    global VIA_SCRIPT
+    VIA_SCRIPT = args.via_script
     rows = []
     times = []
     all_errors: list[str] = []
@@ -391,6 +412,19 @@ def main() -> None:
             kinds[e.split()[0] + (e.split()[2] if e.startswith("PDNC") else "")].append(e)
         for lines in kinds.values():
             print("\n".join(lines[:args.errors]), end="\n\n")
+    if args.litbank_original:
+        from litbank import score as litbank_score
+
+        t4 = time.perf_counter()
+        lb = litbank_score(args.data / "litbank_quotations" / "tsv", args.litbank_original)
+        times.append(f"LitBank {time.perf_counter() - t4:.1f} s")
+        rows += [(f"LitBank ({lb['books']} excerpts) quote precision / recall", f"{lb['P']:.3f}", "",
+                  f"recall {lb['R']:.3f}"),
+                 ("LitBank named-speaker accuracy", f"{lb['named_acc']:.3f}", "", f"n={lb['named']}")]
+        rows += [(f"  LitBank speaker found by {how}", f"{a:.3f}", "", f"n={k}")
+                 for how, (a, k) in sorted(lb["by_how"].items())]
+        rows.append(("LitBank turn agreement (same speaker or not, next paragraph)", f"{lb['turn_acc']:.3f}", "",
+                     f"n={lb['turns']}"))
     rows.append(("PDNC quote-span recall", f"{pd['recall']:.3f}", "", f"n={pd['total']}"))
     for qtype in ("Explicit", "Anaphoric", "Implicit"):
         acc, n = pd["acc"].get(qtype, (0.0, 0))

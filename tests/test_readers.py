@@ -552,3 +552,15 @@ def test_markdown_front_matter_url_and_order(tmp_path):
     path.write_text("---\ntitle: A\norder: first\n---\n\nSome text to read aloud.\n")
     with pytest.raises(ReadError, match="order must be a number"):
         read_article(path)
+
+
+def test_a_text_saved_without_wrapping_has_a_paragraph_per_line(tmp_path):
+    # news copied from a page: one paragraph per line, no blank lines; a tagged quote must not merge into the next
+    long = "“It is a dog whistle to all Americans, especially to the young,” Rep. Gwen Moore said on Friday."
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\n" + long + "\n" + long.replace("Gwen Moore", "Jim Clyburn") + "\nShort last line.\n",
+                    encoding="utf-8")
+    assert [len(p) for p in read_article(path).sections[0].paragraphs] == [len(long), len(long) + 1, 16]
+    # hard-wrapped lines (a Gutenberg book) still make one paragraph
+    path.write_text("Title\n\nIt was a dark and stormy night;\nthe rain fell in torrents.\n", encoding="utf-8")
+    assert read_article(path).sections[0].paragraphs == ("It was a dark and stormy night; the rain fell in torrents.",)

@@ -45,6 +45,7 @@ W_SUBJECT = 0.0         # a subject anywhere before: no gain on train once the r
 W_OBLIQUE = -1.5
 W_UNKNOWN_GENDER = -1.5
 W_PER_PARAGRAPH = -0.25  # each paragraph boundary between mention and pronoun
+W_TOPIC = 14.0          # the subject of the sentence right before the quote ("Trump was delighted. “…,” he said")
 W_SAME_SENTENCE = 0.5   # "Sanders said he would ... . “…,” he said" : already the topic of this sentence
 LIMIT = 6000            # characters looked back
 
@@ -52,7 +53,10 @@ _MARKS = "\"“”„«»"
 # "Cole said", "Cole, 45, told", "Perdue (R-Ga.) said", "Phillips, who lost her daughter in Aurora, Colorado, said"
 _AFTER_VERB = re.compile(r"(?:\s*,[^.;\"“”]{0,160}?,|\s*\([^()]{0,30}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+|have\s+|also\s+)?"
                          r"(?:" + SPEECH_VERB_RE.pattern + r")")
-_BEFORE = re.compile(r"(?:\b(?:said|says|told|according\s+to|wrote|added|asked)\s+)$")
+# "said Cole", "noted NBC's Chinni", "according to Cole"; not "told X" / "asked X": the listener
+_BEFORE = re.compile(r"\b(?:according\s+to|said|says|wrote|writes|added|adds|noted|notes|explained|explains|"
+                     r"continued|observed|recalled|argued|argues|countered|replied|responded|remarked|insisted|"
+                     r"acknowledged|conceded|tweeted|concluded)\s+$")
 
 
 # per-document facts, computed once for each Entities and dropped with it
@@ -86,8 +90,8 @@ def _facts(ents: Entities) -> tuple[set[int], set[int], set[str]]:
 
 
 def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: frozenset[str] = frozenset(),
-            limit: Optional[int] = None, role: Optional[re.Pattern] = None, last: Optional[str] = None
-            ) -> Optional[str]:
+            limit: Optional[int] = None, role: Optional[re.Pattern] = None, last: Optional[str] = None,
+            opening: Optional[int] = None) -> Optional[str]:
     """The best-scoring person of ``gender`` ("male"/"female"/"any") mentioned before offset ``at``, or None.
 
     ``last``: the speaker of the quote paragraph just before, who usually goes on in a run of quotes.
@@ -105,6 +109,7 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
     if HERE_PREVIOUS and here > 0 and (text[here:here + 1] in _MARKS or bisect.bisect_left(ents.offsets, here)
                                        == bisect.bisect_left(ents.offsets, at)):
         here = text.rfind("\n", 0, len(text[:here].rstrip())) + 1
+    topic = _sentence_topic(ents, opening, gender) if opening is not None else None
     best: dict[str, float] = {}
     passed = 0
     while i >= 0 and ents.offsets[i] >= at - limit:
@@ -129,6 +134,7 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
                 and m.offset >= here \
                 and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)):
             score += W_HERE  # the subject of this paragraph's narration, of the right gender
+        score += W_TOPIC * (name == topic)
         score += W_UNKNOWN_GENDER * (g == "unknown" and gender != "any") + W_SAME_SENTENCE * (m.offset > sentence_start)
         if role is not None:
             # "Sen. Cruz", "Cruz, the Texas senator" (but "a Trump spokesman" is someone else)
@@ -141,7 +147,61 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
     return max(best.items(), key=lambda kv: kv[1])[0]
 
 
+_SENTENCE_START = re.compile(r"(?:^|\n|[.!?][\"”’)]*\s+)(?=[\"“‘]?[A-Z])")
+_PRONOUN_START = re.compile(r"[\"“‘]?(?:(?:But|And|So|Then|Now|Later|Still)\s*,?\s+)?(He|She)\b")
+
+
+def _sentence_topic(ents: Entities, opening: int, gender: str) -> Optional[str]:
+    """The subject of the narration sentence just before a quote ("Trump himself was delighted. “…,” he said"),
+    following "He/She" back up to two sentences; None when that subject is no fitting person."""
+    text = ents.text
+    end = len(text[:opening].rstrip())
+    if end <= 0 or text[end - 1] in "\"”“":
+        return None  # the quote follows another quote: a run, not narration
+    for _ in range(3):
+        starts = [m.end() for m in _SENTENCE_START.finditer(text, max(0, end - 600), end)]
+        start = starts[-1] if starts else max(0, end - 600)
+        if start >= end:
+            return None
+        lead = _PRONOUN_START.match(text, start, end)
+        if lead and (lead.group(1) == "He") != (gender == "male"):
+            return None
+        sources, doers, _ = _facts(ents)
+        found = None
+        for i in range(bisect.bisect_left(ents.offsets, start), bisect.bisect_left(ents.offsets, end)):
+            m = ents.mentions[i]
+            name = ents.canonical(m.name, m.offset)
+            if i in ents.places or not ents.is_name(name) or not_a_person(name) or name.isupper() \
+                    or i in ents.oblique or not (i in doers or i in sources):
+                continue
+            asked = _ASKED.match(text, m.offset + len(m.name))
+            if asked:
+                # "Conroy asked Sanders whether …": the one asked answers, not the asker
+                k = bisect.bisect_left(ents.offsets, asked.end())
+                if k < len(ents.offsets) and not text[asked.end():ents.offsets[k]].strip():
+                    other = ents.canonical(ents.mentions[k].name, ents.offsets[k])
+                    return other if ents.gender(other) in (gender, "unknown") else None
+                return None
+            tag = _TAG_END.match(text, m.offset + len(m.name))
+            if i in sources and ents.gender(name) in (gender, "unknown") and (not lead or tag and tag.end() >= end):
+                # "Cruz is right, Viguerie argues." / "He will get a boost, Sanders said.": the one who says it
+                return name
+            found = found or (name if not lead else None)
+        if found:
+            return found if ents.gender(found) in (gender, "unknown") else None
+        if not lead:
+            return None
+        end = start  # "He had protested Trump.": the "he" of the sentence before
+    return None
+
+
+_TAG_END = re.compile(r"\s+(?:\w+ly\s+)?(?:" + SPEECH_VERB_RE.pattern + r")[\s.,!?]*")
+_ASKED = re.compile(r"(?:\s*,[^.;\"“”]{0,160}?,)?\s+(?:\w+ly\s+)?(?:asked|asks|questioned|interviewed)\b")
+
+
 STORY_DIALOGUE_PARAGRAPHS = 60  # PolNeAR's 924 news articles have at most 36; a novel has hundreds
+STORY_BARE_QUOTES = 10  # untagged quote paragraphs: 1 of PolNeAR's 924 articles (a transcript), 15 of LitBank's 86
+_OUTSIDE_QUOTES = re.compile(r"[\"“][^\"“”]*(?:[\"”]|$)")
 
 
 def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
@@ -150,8 +210,10 @@ def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
     In a dialogue every named person talks and "he said" is the nearest fitting one; in a
     report most names are bystanders and :func:`salient` is used instead.
     """
-    opening = sum(1 for lo, hi in paras if text[lo:hi].lstrip()[:1] in "\"“")
-    return opening >= STORY_DIALOGUE_PARAGRAPHS
+    opening = [text[lo:hi] for lo, hi in paras if text[lo:hi].lstrip()[:1] in "\"“"]
+    # a paragraph that is nothing but an untagged quote: the turn-taking of a conversation (a news quote is tagged)
+    bare = sum(1 for para in opening if not _OUTSIDE_QUOTES.sub("", para).strip(" .,!?;:—–-"))
+    return len(opening) >= STORY_DIALOGUE_PARAGRAPHS or bare >= STORY_BARE_QUOTES
 
 
 # "the senator said", "the 45-year-old told reporters": the nouns news uses for a person it has named

@@ -77,8 +77,9 @@ def find_mentions(text: str) -> list[Mention]:
 class Entities:
     """Names of one document: canonical full names, genders and pronoun resolution."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, story_votes: bool = True):
         self.text = text
+        self.story_votes = story_votes  # a quote's own "she said" votes the gender of the name before it
         self.story = False  # a long dialogue-led text (fiction): "he said" follows recency, see coref.is_story
         self.mentions = find_mentions(text)
         self.offsets = [m.offset for m in self.mentions]
@@ -123,15 +124,25 @@ class Entities:
         # "Jane's being happy", "to Jane", "with Jane": not the one a later "she" is about
         self.oblique = {i for i, m in enumerate(self.mentions)
                         if re.match(r"['’]s\b", self.text[m.offset + len(m.name):m.offset + len(m.name) + 3])
-                        or re.search(r"\b(?:of|to|with|for|from|at|in|on|upon|about|than|like|towards?)\s+$",
+                        or re.search(r"\b(?:of|to|with|for|from|at|in|on|upon|about|than|like|towards?|around|through|inside|"
+                                     r"behind|near|across|among|against)\s+$",
                                      self.text[max(0, m.offset - 10):m.offset])}
         for idx, m in enumerate(self.mentions):
             g = title_gender(m.name)
             if g:
                 self.votes[self.canonical(m.name, m.offset)][g] += 3
-            stop = self.offsets[idx + 1] if idx + 1 < len(self.offsets) else len(self.text)
+            # a sentence's subject reaches past the names its own clause merely objects to ("Groberg, 33, opened
+            # up to Decode DC about his decision"); any other name stops at the next name
+            nxt = idx + 1
+            if idx in self.subjects and idx not in self.oblique:
+                while nxt < len(self.offsets) and nxt in self.oblique:
+                    nxt += 1
+            stop = self.offsets[nxt] if nxt < len(self.offsets) else len(self.text)
             end = sentence_end(self.text, sentence_end(self.text, m.offset + len(m.name), 600), 600)
             window = self.text[m.offset + len(m.name):min(stop, end)]
+            if not self.story_votes:
+                # '… said Trump would do fine. “…,” she said.': the tag of a quote is what is being resolved
+                window = re.split(r"[\"“”]", window, maxsplit=1)[0]
             # the first subject pronoun after a name is nearly always that person; objects ("told her") are not
             # "her" counts only as a possessive ("her colleague"), not as an object ("told her the truth")
             p = re.search(r"\b(he|she)\b", window, re.I) or re.search(
@@ -160,7 +171,10 @@ class Entities:
                  if self.alone[full.split()[0]] <= max(2, 2 * self.count[full])]
         before = [full for off, full in cands if off < offset]
         if before:
-            return before[-1]
+            # "Clinton" after "Hillary Clinton ... her husband, Bill Clinton": the one the text names most
+            # (the latest on a tie), not merely the latest
+            latest = {full: k for k, full in enumerate(before)}
+            return max(latest, key=lambda full: (self.count[full], latest[full]))
         return cands[0][1] if cands else words[0]
 
     def _titled(self, name: str, words: list[str], offset: int) -> str:
@@ -221,10 +235,13 @@ class Entities:
                 g = "male" if v["male"] > v["female"] else "female"
             words = name.split()
             first = first_name_gender(name)
-            if first != "unknown" and not (total >= 4 and v[first] < 0.3 * total):
+            if first != "unknown" and not (total >= 8 and v[first] < 0.2 * total):
                 g = first  # "Hillary Clinton": the first name outweighs a few stray pronouns of other people
             if g == "unknown" and len(words) == 1:
                 g = self.surname_gender.get(words[0], "unknown")
+            if g == "unknown" and len(words) == 1 and self.story_votes:
+                # a story calls its people by first name ("Lydia", "Tom"); news by surname ("Carson")
+                g = first_name_gender(f"{words[0]} X")
             self._gender_cache[name] = g
         return self._gender_cache[name]
 

@@ -66,6 +66,24 @@ def is_first_name(word: str) -> bool:
     return word.lower().strip(".,") in _first_names()
 
 
+def person_words(words: list[str]) -> list[str]:
+    """The person's own name in a capitalised run: "North Carolina’s Ada Fisher" -> "Ada Fisher", "Supreme Court
+    Justice Ruth Bader Ginsburg" -> "Ruth Bader Ginsburg", "Navy SEAL Ty Woods" -> "Ty Woods".
+
+    Words before the first first name (when the word before it is none: "Mary Ann Evans" stays) are a place, a job
+    or a party, not part of the name; so is everything up to a possessive.
+    """
+    owner = [i for i, w in enumerate(words[:-1]) if re.search(r"[a-z]['’]s$", w)]
+    if owner:
+        words = words[owner[-1] + 1:]
+    for k in range(1, len(words) - 1):
+        if is_first_name(words[k]) and not is_first_name(words[k - 1]) and not re.fullmatch(r"[A-Z]\.?", words[k - 1]):
+            return words[k:]
+        if not words[k][:1].isupper():
+            break
+    return words
+
+
 def not_a_person(name: str) -> bool:
     """A name that is a US state, an institution or a plural group ("Democrats", "Muslims"), not one person."""
     if re.fullmatch(r"(?:[A-Z]\.){1,3}[A-Z]\.?", name):

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from audiocast.understanding.speakers import SPEECH_VERB_RE, attribution_after
+from audiocast.understanding.speakers import SPEECH_VERB_RE, attribution_after, sentence_end
 
 DOUBLE_QUOTES = '"“”„‟«»＂'
 _OPENING_GLYPHS = "“„‟«"
@@ -174,6 +174,8 @@ def paragraph_intro(para: str) -> Optional[str]:
     return None
 
 
+
+
 def stage_direction(content: str) -> bool:
     """A wholly parenthesised text such as "(CROSSTALK)" or "(laughter.)": read by the narrator, not voiced."""
     return bool(re.fullmatch(r"\s*[(\[][^()\[\]]*[)\]]\.?\s*", content))
@@ -212,8 +214,15 @@ def is_direct(text: str, piece: Piece, para: tuple[int, int], prev_direct: Optio
     resumes = bool(resumes and SPEECH_VERB_RE.search(resumes.group(1).lower()))  # '"a," thought Alice, "b"'
     # '"… overall, I think he won," X concluded.': an elided sentence start, standing where a sentence begins
     elided = bool(re.match(r"(?:…|\.\.\.)", content)) and bool(_SENTENCE_END_BEFORE.search(before))
-    if first.islower() and not (prev_direct is not None or piece.continued or resumes or elided or
-                                before.rstrip().endswith(":")):
+    if prev_direct is not None and first.islower():
+        # '"A," Podesta added, "and b."' goes on; '"A," Trump said. Instead, "he acts…"' or '"A," Cruz replied,
+        # adding that he thinks "children should…"' is a fragment worked into the narration
+        between = text[(prev_direct.close_mark or prev_direct.end) + 1:piece.open_mark]
+        narration = re.sub(r"\([^()]*\)", "", between).rstrip()
+        resumes = sentence_end(narration) >= len(narration) - 1 \
+            and bool(re.search(r"[,;:—–-]\s*$", between)) \
+            or bool(re.match(r"(?:--|[—–])", content))  # '"…extremely--" … so she went on, "--likely to win."'
+    if first.islower() and not (piece.continued or resumes or elided or before.rstrip().endswith(":")):
         return False  # 'Barrett said, "we were floored."': a partial quote worked into the narrator's sentence
     stands_alone = bool(re.match(r"\s*(?:$|[" + DOUBLE_QUOTES + r"(\[]|[-–—]?\s*[A-Z0-9])", after))
     if not (ends_sentence or attributed_after or stands_alone or introduced):

@@ -27,13 +27,13 @@ from typing import Optional
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
 from audiocast.understanding.entities import Entities
+from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
 from audiocast.understanding.speakers import (Attribution, attribution_after, attribution_before, describe,
                                 narration_subject, title_gender)
 
-UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _after_text(text: str, pc: Piece, nxt: Optional[Piece], para: tuple[int, int
 
 
 def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple[str, str]],
-             speakers: set[str], last: Optional[str] = None) -> Optional[str]:
+             speakers: set[str], last: Optional[str] = None, opening: Optional[int] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
@@ -107,9 +107,12 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     if ents.story:
         name = ents.recent(at, att.pronoun, speakers, exclude=exclude)
     else:
-        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last)
+        name = salient(ents, at, att.pronoun, speakers, exclude=exclude, last=last, opening=opening)
     fits = (att.pronoun, "unknown") if ents.story else (att.pronoun,)  # a report names bystanders of any gender
-    if dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
+    if ents.story and dialogue and name not in dialogue and ents.gender(dialogue[0]) == att.pronoun \
+            and ents.gender(dialogue[1]) != att.pronoun:
+        return dialogue[0]  # in a two-person exchange, "she said" is the one of the two who is a she
+    if ents.story and dialogue and name == dialogue[1] and ents.gender(dialogue[0]) in fits:
         # in an exchange, "he said" in a new paragraph is rarely the one who just spoke
         return dialogue[0]
     return name
@@ -155,8 +158,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     """Every voiced direct quote in ``text`` with its speaker (None when nobody can be named)."""
     paras = split_paragraphs(text)
     direct = _direct_pieces(text, paras)
-    ents = Entities(_blank_quotes(text, direct))
-    ents.story = is_story(text, paras)
+    story = is_story(text, paras)
+    ents = Entities(_blank_quotes(text, direct), story_votes=story)
+    ents.story = story
     found = [_Found(pc) for pc in direct]
     by_para: dict[int, list[_Found]] = {}
     for f in found:
@@ -194,13 +198,17 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         for f in group:
             if f.attribution is not None:
                 pron = f.attribution.pronoun
+                if f.attribution.name == "i" and not re.search(r"\bI\s+quote\W*$", text[:f.piece.open_mark][-30:]):
+                    # '“Pip, sir,” I said': the first-person narrator (not "Trump said, and I quote, …")
+                    f.speaker, f.how = NARRATOR, "explicit"
+                    continue
                 if pron is not None and named and ents.gender(named) in (pron, "unknown"):
                     # '"A," said the King. "B," he added.': the same speaker goes on
                     f.speaker, f.how = named, "pronoun"
                     continue
                 run = last_speakers[-1][1] if last_speakers and last_speakers[-1][0] >= p - 1 else None
                 f.speaker = _resolve(ents, f.attribution, f.attribution.offset,
-                                     dialogue if starts_para else None, seen, run)
+                                     dialogue if starts_para else None, seen, run, f.piece.open_mark)
                 f.how = "explicit" if pron is None else "pronoun"
                 if pron is None and f.speaker:
                     named = f.speaker
@@ -227,8 +235,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         _not_the_addressee(text, group, ents, dialogue, seen)
         last_speakers.append((p, group[-1].speaker))
         seen.update(f.speaker for f in group if f.speaker)
-    return [QuoteSpan(f.piece.start, f.piece.end, f.speaker, f.piece.paragraph, f.piece.open_mark,
-                      f.piece.close_mark, f.how) for f in found]
+    names = final_names(text, [(f.piece.paragraph, text[f.piece.start:f.piece.end], f.speaker, f.how)
+                               for f in found])
+    return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
+                      f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
 
 
 def addressed(speech: str, name: str) -> bool:
@@ -282,6 +292,14 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
                 return callee, "continued"
             if dialogue:
                 return dialogue[0], "continued"
+            if ents.story:
+                # a new paragraph is a new speaker: the other one in the conversation, else someone else present
+                partner = next((sp for q, sp in reversed(last[:-1]) if q >= p - 12 and sp and sp != prev[1]), None)
+                if partner:
+                    return partner, "continued"
+                other = ents.recent(lo, "unknown", seen, exclude=_forms_of(ents, prev[1], lo))
+                # someone a he or a she: not a place the narration happened to name ("Vevey")
+                return (other if other and ents.gender(other) != "unknown" else None), "guess"
             return prev[1], "continued"
     if prev and prev[0] >= p - 2:
         return prev[1], "continued"
@@ -291,6 +309,15 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
         if who:
             return who, "guess"
     return None, "guess"
+
+
+def _forms_of(ents: Entities, name: Optional[str], at: int) -> frozenset[str]:
+    """``name`` and the other names the text gives that person before ``at`` ("Tom" and "Tom Reed")."""
+    if not name:
+        return frozenset()
+    first = name.split()[0]
+    return frozenset({name} | {n for n in (ents.canonical(m.name, m.offset) for m in ents.mentions if m.offset < at)
+                               if n.split()[0] == first and not title_gender(n)})
 
 
 def _callee(text: str, para: tuple[int, int], speaker: Optional[str], ents: Entities) -> Optional[str]:
@@ -362,7 +389,7 @@ def segment_article(article: Article) -> Script:
             q = quotes[qi]
             stop = q.close_mark + 1 if q.close_mark is not None else q.end
             pieces.append(("narration", doc[cursor:q.open_mark], None))
-            pieces.append(("quote", doc[q.start:q.end], q.speaker or UNATTRIBUTED))
+            pieces.append(("quote", doc[q.start:q.end], label(q.speaker)))
             cursor = stop
             qi += 1
         pieces.append(("narration", doc[cursor:end], None))

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from audiocast.understanding.names import person_words
+
 # --------------------------------------------------------------------------- speech verbs
 _VERBS = (
     "say tell ask reply answer cry exclaim add continue observe remark return rejoin repeat whisper shout "
@@ -78,7 +80,7 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december today tomorrow yesterday tonight meanwhile however but later earlier
 according during despite like unlike among between through without within upon across against toward
 towards read related advertisement share photo would could should shall will must do did does can
-chapter""".split())
+chapter regarding following including considering concerning""".split())
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
              "she": "female", "her": "female", "hers": "female", "herself": "female"}
 _SUBJECT_PRONOUNS = {"he": "male", "she": "female", "they": "unknown", "i": "unknown", "we": "unknown",
@@ -164,6 +166,8 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
         while len(run) > 1 and run[0].lower() not in TITLES and \
                 run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | STOP_WORDS:
             run = run[1:]
+        if run[0].lower() not in TITLES:
+            run = person_words(run)  # "North Carolina’s Ada Fisher", "Republican Donald Trump"
         name = " ".join(run).rstrip("’'s").rstrip("’'") if run[-1].endswith(("'s", "’s")) else " ".join(run)
         return name.strip(" ,") or None
     if words[0].lower() in _SUBJECT_PRONOUNS or words[0].lower() in ("him", "her"):
@@ -196,6 +200,15 @@ def _make(np_text: str, offset: int, after_verb: bool = False) -> Optional[Attri
     return Attribution(name, offset)
 
 
+_DETERMINER = re.compile(r"\b(?:the|a|an|this|that|his|her|its|their|our|my|your|congressional|new|latest)\s+$", re.I)
+
+
+def _verbs(clause: str):
+    """Speech verbs of ``clause`` (lower-cased matches), leaving out nouns: "the report stated", "a quote"."""
+    low = clause.lower()
+    return (v for v in SPEECH_VERB_RE.finditer(low) if not _DETERMINER.search(low[max(0, v.start() - 20):v.start()]))
+
+
 def attribution_after(after: str) -> Optional[Attribution]:
     """The speaker named in the narration right after a quote (", said X." / "X told Y." / "― X")."""
     dash = re.match(r"\s*[―—–-]+\s*((?:[A-Z][\w'’.\-]*\s*){1,5})\s*(?:$|[,(\n])", after)
@@ -212,7 +225,7 @@ def attribution_after(after: str) -> Optional[Attribution]:
         tail = clause[acc.end():]
         cut = _NP_END.search(tail)
         return _make(tail[:cut.start()] if cut else tail, start + acc.end())
-    verb = SPEECH_VERB_RE.search(clause.lower()[:200])
+    verb = next(_verbs(clause[:200]), None)
     if not verb:
         return None
     head = re.sub(r"\([^)]*\)", " ", clause[:verb.start()])
@@ -246,7 +259,7 @@ def attribution_before(before: str) -> Optional[Attribution]:
         tail = clause[acc.end():]
         cut = _NP_END.search(tail)
         return _make(tail[:cut.start()] if cut else tail, off + acc.end())
-    for verb in reversed(list(SPEECH_VERB_RE.finditer(clause.lower()))):
+    for verb in reversed(list(_verbs(clause))):
         head = re.sub(r"\([^)]*\)", " ", clause[:verb.start()])
         part = re.split(r"[,;:]|\b(?:and|but|then)\s", head)[-1]
         if SPEECH_VERB_RE.search(part.lower()):
@@ -334,10 +347,14 @@ def narration_subject(narration: str) -> Optional[Attribution]:
 
 
 def bare(name: str) -> list[str]:
+    """The words of a name without its leading titles, jobs and places ("Texas Sen. Ted Cruz" -> Ted Cruz)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower() in TITLES | {t: "" for t in _NEUTRAL_TITLES}:
+    while len(words) > 1 and words[0].lower() in _ALL_TITLES:
         words = words[1:]
-    return words
+    return person_words(words) if len(words) > 2 else words
+
+
+_ALL_TITLES = set(TITLES) | _NEUTRAL_TITLES
 
 
 def title_gender(name: str) -> Optional[str]:

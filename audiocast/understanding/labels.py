@@ -1,0 +1,75 @@
+"""The speaker labels a listener sees: "The Queen", a first-person narrator's name, "Unattributed".
+
+:func:`final_names` maps the speakers :func:`audiocast.understanding.segment.find_quotes` found to their labels once
+the whole text is read; :func:`label` is the label a Script segment carries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from audiocast.understanding.speakers import STOP_WORDS
+
+UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
+NARRATOR = "\x00narrator"  # internal: a first-person narrator's lines ("…," I said); shown as a name or below
+_NARRATOR_LABEL = "the narrator"  # when the others never call the narrator by name
+
+
+def final_names(text: str, quotes: list[tuple[int, str, Optional[str], str]]) -> dict[Optional[str], Optional[str]]:
+    """{speaker: label} for the quotes of ``text``, each given as (paragraph, speech, speaker, how found)."""
+    names: dict[Optional[str], Optional[str]] = dict(_with_article(text, {sp for _, _, sp, _ in quotes if sp}))
+    names[NARRATOR] = _narrator_name(text, quotes) or _NARRATOR_LABEL
+    return names
+
+
+def _narrator_name(text: str, quotes: list[tuple[int, str, Optional[str], str]]) -> Optional[str]:
+    """The first-person narrator's name: the one the others call by name in the quotes around "I said"
+    ("“My dear Watson,” said Holmes."), when one name clearly leads and never speaks under its own tag."""
+    speaker_of: dict[int, set[Optional[str]]] = {}
+    for paragraph, _, speaker, _ in quotes:
+        speaker_of.setdefault(paragraph, set()).add(speaker)
+    around = {q for p, who in speaker_of.items() if NARRATOR in who for q in (p - 1, p + 1)
+              if q in speaker_of and NARRATOR not in speaker_of[q]}
+    votes: Counter[str] = Counter()
+    for q in around:
+        quoted = " ".join(speech for paragraph, speech, _, _ in quotes if paragraph == q)
+        votes.update(set(_VOCATIVE.findall(quoted)))
+    named = {speaker for _, _, speaker, how in quotes if how == "explicit"}
+    ranked = [(n, k) for n, k in votes.most_common() if n not in named and n.split()[-1] not in
+              {w for s in named if s for w in s.split()} and n.lower() not in STOP_WORDS
+              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)]  # "Oh", "Yes": not names
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+_VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
+                       r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)")
+
+
+def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
+    """{"King": "the King"} for a speaker the text calls "the King" nearly every time (the Queen, the Mock Turtle,
+    The Washington Post): that is the character's name as written.  Not a person's name ("Alice", "Trump")."""
+    names = sorted((n for n in speakers if n[:1].isupper() and len(n.split()) <= 3
+                    and n.split()[0].lower() not in STOP_WORDS), key=len, reverse=True)
+    if not names:
+        return {}
+    bare: Counter[str] = Counter()
+    with_the: Counter[str] = Counter()
+    key = {re.sub(r"\s+", " ", n): n for n in names}
+    pattern = r"(?<![\w'’-])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w'’-])"
+    for m in re.finditer(pattern, text):  # one pass over the text for every speaker
+        name = key.get(re.sub(r"\s+", " ", m.group()))
+        if name:
+            bare[name] += 1
+            with_the[name] += bool(re.search(r"\b[Tt]he\s+$", text[max(0, m.start() - 5):m.start()]))
+    return {n: "the " + n for n in names if with_the[n] >= 2 and with_the[n] >= 0.8 * bare[n]}
+
+
+def label(speaker: Optional[str]) -> str:
+    """The speaker's label as a name: "the King" is "The King" wherever the text has it at a sentence start."""
+    if not speaker:
+        return UNATTRIBUTED
+    return speaker[0].upper() + speaker[1:]
