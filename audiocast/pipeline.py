@@ -171,11 +171,11 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.publish.state import load_state, merge_episode, save_state
     from audiocast.voice.profiles import load_voice_library
 
-    from audiocast.audio.probe import require_ffmpeg
+    from audiocast.audio import ffmpeg
 
     library = load_voice_library(options.voices_dir)
     cast = _cast(library, options, config)
-    require_ffmpeg()
+    ffmpeg.require()
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)

@@ -23,7 +23,8 @@ from audiocast.model import Article, Casting, Clip, Script, Section, Segment, Vo
 from audiocast.voice.production import lines_for, produce
 from audiocast.audio import stitch as stitch_module
 from audiocast.audio.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
-from audiocast.audio.stitch import ClipPreparer, Stitcher, encode_mp3, mix_rate, stitch
+from audiocast.audio.encode import encode_mp3
+from audiocast.audio.stitch import ClipPreparer, Stitcher, mix_rate, stitch
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip

@@ -37,12 +37,12 @@ import numpy as np
 from pydub import AudioSegment
 
 from audiocast.config import Config
-from audiocast.audio.encode import LimitedEncoder, calibrate_encoder, limit_and_encode, mp3_args, run_ffmpeg
+from audiocast.audio import ffmpeg
+from audiocast.audio.encode import LimitedEncoder, calibrate_encoder, limit_and_encode
 from audiocast.errors import AudioError
 from audiocast.fsutil import atomic_path
 from audiocast.audio.loudness import LoudnessRider, gate, k_response, limiter_loss_db, peak_windows, step_sums
 from audiocast.model import Clip, Cue, EpisodeAudio, Line, Script
-from audiocast.audio.probe import require_ffmpeg
 from audiocast.audio.timeline import Placer, ms, paragraph_keys, plan_on_estimates, retime
 
 # Levels.  Clips are levelled to a common loudness with headroom, the whole mix is
@@ -114,7 +114,7 @@ class Stitcher:
             raise ValueError(f"{len(lines)} lines but {len(paths)} clips")
         if not lines:
             raise AudioError("nothing to stitch: the script has no lines", out_mp3)
-        require_ffmpeg()
+        ffmpeg.require()
         self._channels, self._bitrate = config.audio.channels, config.audio.bitrate
         self._out_rate, self._rate = config.audio.sample_rate, mix_rate(config)  # the MP3's rate, the mix's
         if preparer is not None and preparer.rate != self._rate:
@@ -315,14 +315,6 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
         raise ValueError(f"{len(lines)} lines but {len(clips)} clips")
     with Stitcher(script, lines, config, out_mp3, [c.path for c in clips], preparer) as stitcher:
         return stitcher.finish(clips)
-
-
-def encode_mp3(wav: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 44100, channels: int = 1) -> Path:
-    """Encode an audio file to a CBR MP3 with an Info header (used for voice auditions); returns ``mp3``."""
-    require_ffmpeg()
-    with atomic_path(mp3, suffix=".mp3") as tmp:
-        run_ffmpeg(["-i", str(wav), *mp3_args(bitrate_kbps, sample_rate, channels), str(tmp)], None, mp3)
-    return mp3
 
 
 # --------------------------------------------------------------------------- clips
