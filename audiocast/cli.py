@@ -191,7 +191,10 @@ def voices(text, profile_name, out_file, voices_dir) -> None:
         raise click.UsageError("--say and --voice go together")
     from audiocast.voice.synth import audition
 
-    clip = audition(text, library.profile(profile_name), library.lexicon, out_file)
+    try:
+        clip = audition(text, library.profile(profile_name), library.lexicon, out_file)
+    except OSError as exc:  # disk full, read-only or unwritable folder
+        raise AudiocastError(f"cannot write the audition: {exc.strerror or exc}", out_file) from None
     click.echo(f"wrote {out_file} ({clip.duration_ms / 1000:.1f} s)")
 
 

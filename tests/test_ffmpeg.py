@@ -85,6 +85,21 @@ def test_the_binary_is_the_one_found_on_path(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- failures
+def test_a_full_disk_under_ffmpeg_is_the_os_error_it_is_so_the_build_stops(tmp_path, monkeypatch):
+    # (tests/test_adversarial.py fills a real disk; here ffmpeg's own words, as it says them on one)
+    import errno
+
+    wrapper = tmp_path / "bin" / "ffmpeg"
+    wrapper.parent.mkdir()
+    wrapper.write_text('#!/bin/sh\necho "Error closing file /x/.a.mp3.k2j4h5g6.mp3: No space left on device" >&2\n'
+                       'exit 1\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    with pytest.raises(OSError) as exc:
+        ffmpeg.run(["-i", "in.wav", "out.mp3"], tmp_path / "a.mp3", "encode the MP3")
+    assert exc.value.errno == errno.ENOSPC and exc.value.filename == str(tmp_path / "a.mp3")
+
+
 @pytest.fixture
 def corrupt(tmp_path) -> Path:
     path = tmp_path / "damaged episode.mp3"

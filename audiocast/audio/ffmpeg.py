@@ -9,6 +9,7 @@ decodes the odd clip or sting itself, finds ffmpeg on its own.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -22,6 +23,9 @@ from audiocast.errors import AudioError
 
 ADVICE = "install ffmpeg (`make setup` installs it; Debian/Ubuntu: apt-get install ffmpeg)"
 TOOLS = ("ffmpeg", "ffprobe")
+# the disk ffmpeg writes to is full or read-only: a fault of the output folder, which stops a build
+# as any write would (pipeline.OUTPUT_FAULTS, errors.output_fault), not a fault of one episode
+DISK_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 # "[mp3 @ 0x55d…] Failed to read frame size": a component's own message
 _COMPONENT = re.compile(r"^\[[^\]]+ @ (?:0x)?[0-9a-fA-F]+\]\s*")
 
@@ -106,8 +110,14 @@ def check(returncode: int, log: str, target: Union[str, Path], doing: str, args:
 
 
 def failure(log: str, target: Union[str, Path], doing: str, args: Sequence[str] = (), tool: str = "ffmpeg",
-            returncode: Optional[int] = None) -> AudioError:
-    """One line: "<target>: <tool> could not <doing>: <its most telling line>"."""
+            returncode: Optional[int] = None) -> Union[AudioError, OSError]:
+    """One line: "<target>: <tool> could not <doing>: <its most telling line>".
+
+    A full or read-only disk is the OSError it is (naming ``target``), as a failed write of our own would be.
+    """
+    for code in DISK_FAULTS:
+        if os.strerror(code) in log:
+            return OSError(code, os.strerror(code), str(target))
     return AudioError(f"{tool} could not {doing}: {telling_line(log, args, returncode)}", target)
 
 

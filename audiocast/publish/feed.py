@@ -20,7 +20,7 @@ from lxml.html import builder as H
 from audiocast import __version__
 from audiocast.config import FEED_NAME
 from audiocast.errors import AudiocastError
-from audiocast.fsutil import atomic_path
+from audiocast.fsutil import write_bytes_atomic
 from audiocast.model import Episode
 from audiocast.publish.state import newest_first, remember_feed_guid
 
@@ -54,9 +54,7 @@ def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
         previous = _previous_build_date(target)
         if previous is not None and _serialize(build_feed(episodes, config, out_dir, previous, cover)) == target.read_bytes():
             return target
-    data = _serialize(build_feed(episodes, config, out_dir, build_date, cover))
-    with atomic_path(target, suffix=".xml") as tmp:
-        tmp.write_bytes(data)
+    write_bytes_atomic(target, _serialize(build_feed(episodes, config, out_dir, build_date, cover)))
     return target
 
 
