@@ -23,9 +23,10 @@ from typing import Iterator, Union
 
 
 def new_temp(target: Union[str, Path], suffix: str = "") -> Path:
-    """Create an empty temp file beside ``target`` (making its folder) for :func:`publish`; the caller removes it on failure.
+    """Create an empty temp file beside ``target`` (making its folder) for :func:`publish`.
 
-    ``suffix`` lets tools that choose a format by extension (ffmpeg) see the right one.
+    The caller removes it if it is never published.  ``suffix`` lets tools that choose a
+    format by extension (ffmpeg) see the right one.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,7 @@ def run(args: Sequence[str], target: Union[str, Path], doing: str, *, stdin: Opt
     return log
 
 
-def probe(args: Sequence[str], target: Union[str, Path]) -> str:
+def run_ffprobe(args: Sequence[str], target: Union[str, Path]) -> str:
     """Run ffprobe (errors only) on ``args``; its standard output, or :func:`failure` naming ``target``."""
     proc = subprocess.run([binary("ffprobe"), "-v", "error", *args], capture_output=True)
     check(proc.returncode, proc.stderr.decode("utf-8", "replace"), target, "read the file", args, tool="ffprobe")

@@ -16,8 +16,8 @@ from audiocast.audio import ffmpeg
 
 def ffprobe(path: Path) -> dict:
     """ffprobe's JSON for format, streams and chapters of ``path``."""
-    return json.loads(ffmpeg.probe(["-show_format", "-show_streams", "-show_chapters", "-of", "json", str(path)],
-                                   path))
+    args = ["-show_format", "-show_streams", "-show_chapters", "-of", "json", str(path)]
+    return json.loads(ffmpeg.run_ffprobe(args, path))
 
 
 @dataclass(frozen=True)
