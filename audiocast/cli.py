@@ -169,7 +169,7 @@ def script(file, as_json, cast_name, config_file, voices_dir) -> None:
 @click.option("--say", "text", help="Text to audition.")
 @click.option("--voice", "profile_name", help="Voice profile to audition (see the list).")
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("sample.mp3"),
-              show_default=True, help="Where to write the audition MP3.")
+              show_default=True, help="Where to write the audition (.mp3, or .wav as the engine spoke it).")
 @VOICES_DIR
 def voices(text, profile_name, out_file, voices_dir) -> None:
     """List engines (available or why not), voice profiles and casts, or audition a voice.
@@ -189,18 +189,13 @@ def voices(text, profile_name, out_file, voices_dir) -> None:
         return
     if not text or not profile_name:
         raise click.UsageError("--say and --voice go together")
-    import tempfile
-
-    from audiocast.fsutil import atomic_path
-    from audiocast.audio.stitch import encode_mp3
     from audiocast.voice.synth import audition
 
-    with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "say.wav"
-        audition(text, library.profile(profile_name), library.lexicon, wav)
-        with atomic_path(out_file, suffix=".mp3") as tmp_mp3:
-            encode_mp3(wav, tmp_mp3)
-    click.echo(f"wrote {out_file}")
+    try:
+        clip = audition(text, library.profile(profile_name), library.lexicon, out_file)
+    except OSError as exc:  # disk full, read-only or unwritable folder
+        raise AudiocastError(f"cannot write the audition: {exc.strerror or exc}", out_file) from None
+    click.echo(f"wrote {out_file} ({clip.duration_ms / 1000:.1f} s)")
 
 
 @main.command(context_settings=CONTEXT)

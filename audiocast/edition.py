@@ -30,8 +30,6 @@ import bisect
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -40,7 +38,7 @@ from audiocast import __version__
 from audiocast.audio.chapters import plan_chapters
 from audiocast.config import Config, build_time
 from audiocast.errors import AudiocastError
-from audiocast.fsutil import write_text_atomic
+from audiocast.fsutil import atomic_path, write_text_atomic
 from audiocast.model import Article, Casting, Chapter, Episode, Line, Script, Segment
 from audiocast.publish.chapterfiles import chapters_json
 from audiocast.voice.production import intro_text, lines_for
@@ -300,10 +298,8 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
     lines = composition.lines
     progress(f"{slug}: {len(stories)} articles, {len(lines)} sentences")
     mp3_name = f"{episode_stem(slug, digest, previous)}.mp3"
-    fd, tmp = tempfile.mkstemp(prefix=f".{mp3_name}.", suffix=".mp3", dir=out_dir)
-    os.close(fd)
-    tmp_mp3 = Path(tmp)
-    try:
+    # the MP3 is published (renamed) when the block ends, after its sidecars
+    with atomic_path(out_dir / mp3_name, suffix=".mp3") as tmp_mp3:
         clip_files = clip_paths(lines, library.lexicon, cache_dir=cache_dir)
         with ClipPreparer(mix_rate(config)) as preparer, \
                 Stitcher(composition.script, lines, config, tmp_mp3, clip_files, preparer, label=out_dir / mp3_name,
@@ -328,11 +324,6 @@ def build_edition(paths: Sequence[Path], slugs: dict, out_dir: Path, config: Con
         write_text_atomic(out_dir / chapters_name, edition_chapters_json(
             parts, audio.chapters, urls, title=title, author=authors, podcast_name=config.podcast.title,
             file_name=mp3_name))
-        os.chmod(tmp_mp3, 0o644)
-        os.replace(tmp_mp3, out_dir / mp3_name)
-    finally:
-        if tmp_mp3.exists():
-            tmp_mp3.unlink()
     from audiocast.understanding.segment import UNATTRIBUTED
 
     speakers = tuple(dict.fromkeys(n for s in stories for n in s.script.speaker_names() if n != UNATTRIBUTED))

@@ -171,11 +171,11 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     from audiocast.publish.state import load_state, merge_episode, save_state
     from audiocast.voice.profiles import load_voice_library
 
-    from audiocast.audio.probe import require_ffmpeg
+    from audiocast.audio import ffmpeg
 
     library = load_voice_library(options.voices_dir)
     cast = _cast(library, options, config)
-    require_ffmpeg()
+    ffmpeg.require()
 
     episodes = load_state(out_dir)
     memory = load_cast_memory(out_dir)
@@ -203,7 +203,7 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     results: dict[Path, ArticleResult] = {}
     started_at: dict[Path, float] = {}
     pending: list[Pending] = []
-    temps: list[Path] = []  # where workers write the MP3s being rendered
+    temps: list[Path] = []  # the MP3s being rendered, each a temp file (fsutil.new_temp) until _finish publishes it
     # [edition] per_article = false: the articles are heard only in the edition
     episode_paths = paths if config.edition.per_article or not config.edition.enabled else []
     try:
@@ -269,10 +269,9 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
     except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
         remove_files(out_dir, set(written) - in_use)
         raise
-    finally:  # a worker that died leaves its MP3 half-written, under its writer's own temp name beside it
-        from audiocast.jobs.parallel import remove_temps
-
-        remove_temps(out_dir, temps)
+    finally:  # what a failed or killed render left in its temp file
+        for temp in temps:
+            temp.unlink(missing_ok=True)
     return BuildReport(results=tuple(ordered), feed=feed_path, seconds=time.perf_counter() - started,
                        page=page_path, notes=cast.notes)
 
@@ -307,11 +306,12 @@ def _build_edition(paths, slugs, out_dir, config, options, library, cast, memory
     return ArticleResult(source=source, error=f"edition: {error}", seconds=time.perf_counter() - t0), memory
 def _render(pending: list, out_dir: Path, options: BuildOptions, progress, temps: list[Path]):
     """Render the pending articles here or in worker processes; yield (index, Rendered or Failure)."""
-    from audiocast.jobs.parallel import mp3_path, render_all, stateful
+    from audiocast.fsutil import new_temp
+    from audiocast.jobs.parallel import render_all, stateful
 
     jobs = []
     for item in pending:
-        temps.append(mp3_path(out_dir, item.mp3_name))
+        temps.append(new_temp(out_dir / item.mp3_name, suffix=".mp3"))
         jobs.append(replace(item.job, mp3=None if options.scheduler else temps[-1]))
         progress(f"{item.source}: synthesising {len(item.job.lines)} sentences")
         _event(progress, item.source, "queued", len(item.job.lines))
@@ -482,6 +482,7 @@ def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: l
     """
     from audiocast.publish.chapterfiles import write_chapters_file
     from audiocast.understanding.segment import UNATTRIBUTED
+    from audiocast.fsutil import publish
     from audiocast.publish.transcript import write_transcripts
 
     article, previous, mp3_name, audio = pending.article, pending.previous, pending.mp3_name, rendered.audio
@@ -494,8 +495,7 @@ def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: l
     chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
                                         author=article.author, podcast_name=pending.job.config.podcast.title,
                                         file_name=mp3_name)
-    os.chmod(tmp_mp3, 0o644)
-    os.replace(tmp_mp3, out_dir / mp3_name)
+    publish(tmp_mp3, out_dir / mp3_name)
     pub_date = tags.date
     episode = Episode(
         slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -206,6 +207,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _encoding(out: Path) -> bool:
+    """Whether a worker has started writing an MP3 into its temp file in ``out``."""
+    for temp in out.glob(".*.mp3"):
+        with contextlib.suppress(FileNotFoundError):
+            if temp.stat().st_size > 0:
+                return True
+    return False
+
+
 def test_a_worker_killed_mid_article_is_retried_and_leaves_nothing(tmp_path, fake_voices):
     reference, _ = _build(tmp_path, "ref", "--cast", "fake", "--voices-dir", str(fake_voices), "-j", "1")
     out = tmp_path / "out"
@@ -217,7 +227,8 @@ def test_a_worker_killed_mid_article_is_retried_and_leaves_nothing(tmp_path, fak
     while killed is None and proc.poll() is None and time.monotonic() < deadline:
         # build -> forkserver -> workers (the forkserver's children); the first worker seen is killed
         workers = [w for server in _children(proc.pid) for w in _children(server)]
-        if workers and any(p.name.startswith(".") and p.suffix == ".mp3" for p in out.glob(".*")):
+        # the MP3's temp file is made before the workers start: killed once one is encoding into it
+        if workers and _encoding(out):
             killed = workers[0]
             os.kill(killed, signal.SIGKILL)
         time.sleep(0.01)

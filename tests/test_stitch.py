@@ -23,7 +23,9 @@ from audiocast.model import Article, Casting, Clip, Script, Section, Segment, Vo
 from audiocast.voice.production import lines_for, produce
 from audiocast.audio import stitch as stitch_module
 from audiocast.audio.loudness import RIDE_MAX_DB, RIDE_STEP_DB, LoudnessRider, gate, integrated_loudness
-from audiocast.audio.stitch import ClipPreparer, Stitcher, encode_mp3, mix_rate, stitch
+from audiocast.audio.encode import encode_mp3
+from audiocast.audio.stitch import ClipPreparer, Stitcher, mix_rate, stitch
+from audiocast.fsutil import new_temp, publish
 
 PAUSES = PauseConfig(sentence_ms=200, paragraph_ms=900, quote_ms=450, chapter_ms=1600)
 PAD_BEFORE_MS, PAD_AFTER_MS = 400, 700  # engine-like silence around every clip
@@ -295,12 +297,14 @@ def test_encoding_starts_before_the_last_clip_is_ready_and_timing_does_not_chang
     config = _config()
     script, lines, clips = _clips(tmp_path, config)
     at_once = stitch(script, lines, clips, config, tmp_path / "at-once.mp3")
+    target = tmp_path / "streamed.mp3"
+    temp = new_temp(target, suffix=".mp3")  # as the pipeline does: the stitcher writes it, the caller publishes it
     with ClipPreparer(mix_rate(config)) as preparer, \
-            Stitcher(script, lines, config, tmp_path / "streamed.mp3", [c.path for c in clips], preparer) as stitcher:
+            Stitcher(script, lines, config, temp, [c.path for c in clips], preparer, label=target) as stitcher:
         for clip in clips[:-1]:
             preparer.submit(clip.path)
         partial = list(tmp_path.glob(".streamed.mp3.*"))
-        assert len(partial) == 1, "the MP3 is written beside its target under a temporary name"
+        assert partial == [temp], "the MP3 is written into the caller's temp file, not into one of its own"
         deadline = time.monotonic() + 20
         while stitcher._encoder is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -312,7 +316,8 @@ def test_encoding_starts_before_the_last_clip_is_ready_and_timing_does_not_chang
         assert not (tmp_path / "streamed.mp3").exists()
         preparer.submit(clips[-1].path)
         streamed = stitcher.finish(clips)
-    assert streamed.mp3.read_bytes() == at_once.mp3.read_bytes()
+    publish(temp, target)
+    assert target.read_bytes() == at_once.mp3.read_bytes()
     assert (streamed.chapters, streamed.cues, streamed.duration_ms) == (at_once.chapters, at_once.cues, at_once.duration_ms)
     assert not list(tmp_path.glob(".streamed.mp3.*"))
 

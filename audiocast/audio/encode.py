@@ -18,7 +18,7 @@ from typing import Optional
 
 import numpy as np
 
-from audiocast.errors import AudioError
+from audiocast.audio import ffmpeg
 
 OVERSAMPLE = 2  # measured: 4x gives the same final true peak (the encoder's overshoot dominates), 10 % slower
 
@@ -56,9 +56,10 @@ class LimitedEncoder:
                         "-map", "[limited]", "-f", "f32le", "-ar", str(out_rate), "-ac", "1", "pipe:1",
                         "-map", "[measured]", "-f", "null", "-"]
         self._label = label or mp3
-        self._encoder = _ffmpeg(_encoder_args(out_rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
+        self._encoder = ffmpeg.start(_encoder_args(out_rate, mp3, bitrate_kbps, channels), stdin=subprocess.PIPE)
         try:
-            self._limiter = _ffmpeg(limiter_args, stdin=subprocess.PIPE, stdout=self._encoder.stdin, loglevel="info")
+            self._limiter = ffmpeg.start(limiter_args, stdin=subprocess.PIPE, stdout=self._encoder.stdin,
+                                         loglevel="info")
         except BaseException:
             self.abort()
             raise
@@ -81,10 +82,10 @@ class LimitedEncoder:
             self._limiter.stdin.close()
         self._limiter.wait()
         self._encoder.wait()
-        log = _log(self._limiter)
+        log = ffmpeg.log_of(self._limiter)
         # LAME first: when it fails, the limiter only sees a broken pipe
-        _check_ffmpeg(self._encoder.returncode, _log(self._encoder), self._label)
-        _check_ffmpeg(self._limiter.returncode, log, self._label)
+        ffmpeg.check(self._encoder.returncode, ffmpeg.log_of(self._encoder), self._label, "encode the MP3")
+        ffmpeg.check(self._limiter.returncode, log, self._label, "encode the MP3")
         found = re.findall(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", log)
         return float(found[-1]) if found else float("nan")
 
@@ -98,7 +99,8 @@ class LimitedEncoder:
                 if proc.stdin:
                     proc.stdin.close()
             proc.wait()
-            proc.stderr.close()
+            if proc.stderr is not None:
+                proc.stderr.close()
 
 
 def limit_and_encode(mix: np.ndarray, rate: int, ceiling_db: float, mp3: Path, *, bitrate_kbps: int,
@@ -115,14 +117,6 @@ def _encoder_args(rate: int, mp3: Path, bitrate_kbps: int, channels: int) -> lis
     stereo = ["-af", "pan=stereo|c0=c0|c1=c0"] if channels == 2 else []  # dual mono, full level in each channel
     return ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *stereo,
             *mp3_args(bitrate_kbps, rate, channels), str(mp3)]
-
-
-def _log(proc: subprocess.Popen) -> str:
-    """A finished process's stderr (a temporary file), as text."""
-    proc.stderr.seek(0)
-    text = proc.stderr.read().decode("utf-8", "replace")
-    proc.stderr.close()
-    return text
 
 
 def calibrate_encoder(bitrate_kbps: int, sample_rate: int, channels: int) -> EncoderCalibration:
@@ -155,19 +149,19 @@ class EncoderCalibration:
         self._reference, self._decoded = folder / "tone.f32", folder / "decoded.f32"
         dual = ";[b]pan=stereo|c0=c0|c1=c0[b]" if channels == 2 else ""  # dual mono, as the episode is encoded
         graph = f"[0:a]volume=0.8,asplit=2[a][b]{dual}"
-        self._encoder = subprocess.Popen(_ffmpeg_cmd([
+        # a failure here only means nothing is compensated: the logs are not kept
+        self._encoder = ffmpeg.start([
             "-f", "lavfi", "-i", f"sine=frequency=997:sample_rate={sample_rate}:duration=1",
             "-filter_complex", graph, "-map", "[a]", "-f", "f32le", "-ac", "1", str(self._reference),
-            "-map", "[b]", *mp3_args(bitrate_kbps, sample_rate, channels), "pipe:1"], False, "error"),
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            "-map", "[b]", *mp3_args(bitrate_kbps, sample_rate, channels), "pipe:1"],
+            stdin=None, stdout=subprocess.PIPE, keep_log=False)
         try:
-            self._decoder = subprocess.Popen(_ffmpeg_cmd([
-                "-f", "mp3", "-i", "pipe:0", "-af", "pan=mono|c0=c0", "-f", "f32le", str(self._decoded)], True, "error"),
-                stdin=self._encoder.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._decoder = ffmpeg.start(
+                ["-f", "mp3", "-i", "pipe:0", "-af", "pan=mono|c0=c0", "-f", "f32le", str(self._decoded)],
+                stdin=self._encoder.stdout, keep_log=False)
         finally:
             self._encoder.stdout.close()  # the decoder holds the pipe now
-        self._buildconf = subprocess.Popen(_ffmpeg_cmd(["-buildconf"], False, "error"), stdout=subprocess.PIPE,
-                                           stderr=subprocess.DEVNULL)
+        self._buildconf = ffmpeg.start(["-buildconf"], stdin=None, stdout=subprocess.PIPE, keep_log=False)
         self._lock = threading.Lock()
         self._value: Optional[float] = None
         self._resampler: Optional[str] = None
@@ -212,34 +206,13 @@ def _f32(samples: np.ndarray) -> memoryview:
     return memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
 
 
-def run_ffmpeg(args: list[str], stdin: Optional[memoryview], target: Path, loglevel: str = "error") -> str:
-    """Run ffmpeg; its log, or AudioError (naming ``target``) with ffmpeg's last error line."""
-    proc = subprocess.run(_ffmpeg_cmd(args, stdin is not None, loglevel), input=stdin, capture_output=True)
-    log = proc.stderr.decode("utf-8", "replace")
-    _check_ffmpeg(proc.returncode, log, target)
-    return log
+def encode_mp3(source: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 44100, channels: int = 1,
+               label: Optional[Path] = None) -> Path:
+    """Encode any audio file ffmpeg reads to a CBR MP3 with an Info header at ``mp3``; returns ``mp3``.
 
-
-def _ffmpeg_cmd(args: list[str], has_stdin: bool, loglevel: str) -> list[str]:
-    return ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", loglevel, *([] if has_stdin else ["-nostdin"]),
-            "-y", *args]
-
-
-def _ffmpeg(args: list[str], *, stdin: int, stdout: object = subprocess.DEVNULL,
-            loglevel: str = "error") -> subprocess.Popen:
-    """Start ffmpeg reading ``stdin``; its log goes to a temporary file (read it with :func:`_log`)."""
-    log = tempfile.TemporaryFile()
-    try:
-        proc = subprocess.Popen(_ffmpeg_cmd(args, True, loglevel), stdin=stdin, stdout=stdout, stderr=log)
-    except BaseException:
-        log.close()
-        raise
-    proc.stderr = log
-    return proc
-
-
-def _check_ffmpeg(returncode: int, log: str, target: Path) -> None:
-    """AudioError (naming ``target``) with ffmpeg's last error line when it failed."""
-    if returncode != 0:
-        errors = [line for line in log.strip().splitlines() if "rror" in line] or log.strip().splitlines()
-        raise AudioError(f"ffmpeg could not encode the MP3: {errors[-1] if errors else 'unknown error'}", target)
+    ``mp3`` is written in place: give it a temp file of :func:`audiocast.fsutil.atomic_path`
+    (as :func:`audiocast.voice.synth.audition` does) and the final name as ``label``, the file errors name.
+    """
+    ffmpeg.run(["-i", str(source), *mp3_args(bitrate_kbps, sample_rate, channels), str(mp3)], label or mp3,
+               "encode the MP3")
+    return mp3

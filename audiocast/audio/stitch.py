@@ -37,12 +37,12 @@ import numpy as np
 from pydub import AudioSegment
 
 from audiocast.config import Config
-from audiocast.audio.encode import LimitedEncoder, calibrate_encoder, limit_and_encode, mp3_args, run_ffmpeg
+from audiocast.audio import ffmpeg
+from audiocast.audio.encode import LimitedEncoder, calibrate_encoder, limit_and_encode
 from audiocast.errors import AudioError
 from audiocast.fsutil import atomic_path
 from audiocast.audio.loudness import LoudnessRider, gate, k_response, limiter_loss_db, peak_windows, step_sums
 from audiocast.model import Clip, Cue, EpisodeAudio, Line, Script
-from audiocast.audio.probe import require_ffmpeg
 from audiocast.audio.timeline import Placer, ms, paragraph_keys, plan_on_estimates, retime
 
 # Levels.  Clips are levelled to a common loudness with headroom, the whole mix is
@@ -97,14 +97,16 @@ class Stitcher:
     by more than :data:`LOUDNESS_TOLERANCE`, it is encoded again from the mix kept in memory.
 
     Usage: ``with Stitcher(script, lines, config, mp3, paths, preparer) as s:`` … clips
-    become ready (``preparer.submit``) … ``audio = s.finish(clips)``.  Leaving the block
-    without :meth:`finish` stops the encoder and removes the partial file.
+    become ready (``preparer.submit``) … ``audio = s.finish(clips)``.  The MP3 is written
+    in place: ``mp3`` is the caller's temp file (``fsutil.atomic_path``/``new_temp``), which
+    the caller tags and publishes; :func:`stitch` does it all.  Leaving the block without
+    :meth:`finish` stops the encoder and removes the partial file.
     """
 
     def __init__(self, script: Script, lines: Sequence[Line], config: Config, out_mp3: Path,
                  paths: Sequence[Path], preparer: Optional[ClipPreparer] = None, label: Optional[Path] = None,
                  planner: Optional[Callable] = None) -> None:
-        """``label``: the file errors name (default ``out_mp3``; the pipeline writes to a temporary name).
+        """``label``: the file errors name (default ``out_mp3``; the MP3 is written to a temporary name).
 
         ``planner``: plans the chapters from the paragraph marks (default :func:`audiocast.audio.chapters.plan_chapters`).
         """
@@ -114,7 +116,7 @@ class Stitcher:
             raise ValueError(f"{len(lines)} lines but {len(paths)} clips")
         if not lines:
             raise AudioError("nothing to stitch: the script has no lines", out_mp3)
-        require_ffmpeg()
+        ffmpeg.require()
         self._channels, self._bitrate = config.audio.channels, config.audio.bitrate
         self._out_rate, self._rate = config.audio.sample_rate, mix_rate(config)  # the MP3's rate, the mix's
         if preparer is not None and preparer.rate != self._rate:
@@ -133,17 +135,15 @@ class Stitcher:
                               self._out_rate)
         # Dual-mono stereo measures 3 dB louder than the mono signal it carries.
         self._target = config.loudness_target - (10 * math.log10(2) if self._channels == 2 else 0.0)
-        self._atomic = atomic_path(out_mp3, suffix=".mp3")  # renamed into place by finish(), else removed
-        self._tmp = self._atomic.__enter__()
         # limiter | LAME start now, so their start-up is over by the time the first clip is ready
         self._ceiling_db, self._written = CEILING_DBTP, 0
         self._rider: Optional[LoudnessRider] = None
         try:
             self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
-                self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate, channels=self._channels,
+                self._rate, self._ceiling_db, out_mp3, bitrate_kbps=self._bitrate, channels=self._channels,
                 label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler())
-        except BaseException as exc:  # SIGTERM/Ctrl-C too: no `with` will call close() for a half-made stitcher
-            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+        except BaseException:  # SIGTERM/Ctrl-C too: no `with` will call close() for a half-made stitcher
+            out_mp3.unlink(missing_ok=True)
             raise
         self._error: Optional[BaseException] = None
         self._done = False
@@ -214,7 +214,7 @@ class Stitcher:
 
     # ------------------------------------------------------------------ the caller's side
     def finish(self, clips: Sequence[Clip] = ()) -> EpisodeAudio:
-        """Wait for the mix and the encoder; rename the MP3 into place; the episode's timeline.
+        """Wait for the mix and the encoder; the episode's timeline.
 
         ``clips`` (the synthesiser's result) are submitted again in case one was
         re-synthesised without a ready signal.
@@ -236,7 +236,6 @@ class Stitcher:
             for line, clip, start in zip(self._lines, self._voiced, timeline.clip_starts)
         )
         chapters = retime(self._chapters, self._planned_on, timeline)
-        self._atomic.__exit__(None, None, None)
         self._done = True
         # Players that honour the encoder delay/padding in the Info header play exactly the mix;
         # ffprobe and header-based players count whole frames (~26 ms more).  The layout reports the
@@ -261,7 +260,7 @@ class Stitcher:
             factor = np.float32(10 ** (gain_db / 20))
             mix *= factor  # in place: an hour of audio is 600 MB a copy
             try:
-                reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._tmp, bitrate_kbps=self._bitrate,
+                reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._out, bitrate_kbps=self._bitrate,
                                            channels=self._channels, label=self._label, out_rate=self._out_rate,
                                            resampler=self._calibration.resampler())
             finally:
@@ -273,15 +272,14 @@ class Stitcher:
             previous = (gain_db, reached)
 
     def close(self) -> None:
-        """Stop everything; remove the partial MP3 unless :meth:`finish` put it in place."""
+        """Stop everything; remove the partial MP3 unless :meth:`finish` completed it."""
         if not self._done:
             self._preparer.cancel()
             self._feeder.join()
             if self._encoder is not None:
                 self._encoder.abort()
                 self._encoder = None
-            stopped = AudioError("stopped before the episode was complete", self._out)
-            self._atomic.__exit__(AudioError, stopped, None)  # removes the partial file
+            self._out.unlink(missing_ok=True)
             self._done = True
         if self._own_preparer:
             self._preparer.close()
@@ -313,16 +311,11 @@ def stitch(script: Script, lines: Sequence[Line], clips: Sequence[Clip], config:
     """
     if len(lines) != len(clips):
         raise ValueError(f"{len(lines)} lines but {len(clips)} clips")
-    with Stitcher(script, lines, config, out_mp3, [c.path for c in clips], preparer) as stitcher:
-        return stitcher.finish(clips)
-
-
-def encode_mp3(wav: Path, mp3: Path, bitrate_kbps: int = 64, sample_rate: int = 44100, channels: int = 1) -> Path:
-    """Encode an audio file to a CBR MP3 with an Info header (used for voice auditions); returns ``mp3``."""
-    require_ffmpeg()
-    with atomic_path(mp3, suffix=".mp3") as tmp:
-        run_ffmpeg(["-i", str(wav), *mp3_args(bitrate_kbps, sample_rate, channels), str(tmp)], None, mp3)
-    return mp3
+    out_mp3 = Path(out_mp3)
+    with atomic_path(out_mp3, suffix=".mp3") as tmp, \
+            Stitcher(script, lines, config, tmp, [c.path for c in clips], preparer, label=out_mp3) as stitcher:
+        audio = stitcher.finish(clips)
+    return replace(audio, mp3=out_mp3)
 
 
 # --------------------------------------------------------------------------- clips

@@ -17,12 +17,10 @@ finished are tried again in a new pool, once per death, at most :data:`RETRIES` 
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import multiprocessing
 import os
 import queue as queue_module
 from dataclasses import replace
-from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
 from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job
@@ -141,24 +139,6 @@ def _work(job: RenderJob, setting: tuple[dict, str], channel) -> "Rendered | Fai
         def report(kind: str, done: int, total: int) -> None:
             channel.put((job.source, kind, done, total))
     return run_job(job, report)
-
-
-def mp3_path(out_dir: Path, mp3_name: str) -> Path:
-    """A temp name in ``out_dir`` for an MP3 being rendered (one outfiles.leftovers recognises and removes)."""
-    import secrets
-
-    return out_dir / f".{mp3_name}.{secrets.token_hex(4)}.mp3"
-
-
-def remove_temps(out_dir: Path, temps: list[Path]) -> None:
-    """Remove the render targets ``temps`` and the writers' temp files of them (``.<target>.<8 chars>.mp3``)."""
-    names = {t.name for t in temps}
-    with contextlib.suppress(OSError):
-        for entry in out_dir.iterdir():
-            name = entry.name
-            if name in names or name.startswith("..") and any(
-                    name[1:].startswith(target + ".") for target in names if len(target) < len(name)):
-                entry.unlink(missing_ok=True)
 
 
 def stateful(jobs: Sequence[RenderJob]) -> bool:

@@ -3,14 +3,14 @@
 Everything a render needs is in a picklable :class:`RenderJob`, decided beforehand by the
 pipeline (casting, file names, tags), so the same job gives the same bytes in this
 process, in a local worker process (:mod:`audiocast.jobs.parallel`) or on a Dask worker
-(:mod:`audiocast.jobs.distributed`).  A job with ``mp3`` set writes there (the build's temp
-file inside the output folder); without it, the MP3's bytes are returned (a remote
-worker has no access to the output folder).
+(:mod:`audiocast.jobs.distributed`).  A job with ``mp3`` set writes there, in place (the
+build's temp file inside the output folder, from ``fsutil.new_temp``, which the pipeline
+publishes); without it, the MP3's bytes are returned (a remote worker has no access to
+the output folder).
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -121,6 +121,5 @@ def _render_to(job: RenderJob, mp3: Path, progress: Optional[RenderProgress]) ->
             progress("encoding", 0, 0)
         audio = stitcher.finish(clips)
     write_tags(mp3, replace(job.tags, length_ms=audio.duration_ms, chapters=audio.chapters))
-    os.chmod(mp3, 0o644)
     synthesized = sum(1 for c in clips if not c.cached)
     return Rendered(audio=audio, synthesized=synthesized, cached=len(clips) - synthesized)

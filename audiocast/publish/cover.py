@@ -101,15 +101,11 @@ def ensure_cover(config: "Config", out_dir: Path) -> Path:
         # rendering takes ~40 ms: skip it when the cover was generated for this very title
         if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == config.podcast.title:
             return target
-        data = render_cover(config.podcast.title)
-        if not (target.is_file() and target.read_bytes() == data):
-            write_bytes_atomic(target, data)
-        write_bytes_atomic(stamp, config.podcast.title.encode("utf-8"))
+        write_bytes_atomic(target, render_cover(config.podcast.title), keep_same=True)
+        write_bytes_atomic(stamp, config.podcast.title.encode("utf-8"), keep_same=True)
         return target
-    else:
-        target, data = _valid_copy(configured, out_dir)
-    if not (target.is_file() and target.read_bytes() == data):
-        write_bytes_atomic(target, data)
+    target, data = _valid_copy(configured, out_dir)
+    write_bytes_atomic(target, data, keep_same=True)
     return target
 
 

@@ -20,7 +20,7 @@ from lxml.html import builder as H
 from audiocast import __version__
 from audiocast.config import FEED_NAME, build_time
 from audiocast.errors import AudiocastError
-from audiocast.fsutil import atomic_path
+from audiocast.fsutil import holds, write_bytes_atomic
 from audiocast.model import Episode
 from audiocast.publish.chapterfiles import JSON_CHAPTERS_MIME, description_timestamps, psc_chapters
 from audiocast.publish.cover import ensure_cover
@@ -54,13 +54,12 @@ def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     previous = _previous_build_date(target) if build_date is None else None
     root = build_feed(episodes, config, out_dir, cover, guid, previous or build_date)
     data = _serialize(root)
-    if previous is not None and data == target.read_bytes():
+    if previous is not None and holds(target, data):
         return target  # nothing changed since the last build: keep the file and its lastBuildDate
     if previous is not None:
         root.find("channel/lastBuildDate").text = rfc2822(build_time())
         data = _serialize(root)
-    with atomic_path(target, suffix=".xml") as tmp:
-        tmp.write_bytes(data)
+    write_bytes_atomic(target, data)
     return target
 
 

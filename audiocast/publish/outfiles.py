@@ -18,7 +18,7 @@ from audiocast.model import Episode
 
 # what an episode's own files are called: <slug>[.<8 hex>].<kind>
 _KINDS = r"(?:mp3|vtt|srt|transcript\.json|chapters\.json)"
-# a temp file of fsutil.atomic_path / tempfile.mkstemp: ".<target>.<8 random chars><suffix>"
+# a temp file of fsutil (new_temp, atomic_path): ".<target>.<8 random chars><suffix>"
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.[A-Za-z0-9]+$")
 
 

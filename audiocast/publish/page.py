@@ -46,12 +46,7 @@ def write_page(episodes: Sequence[Episode], config: "Config", out_dir: Path, cov
     out_dir = Path(out_dir)
     target = out_dir / PAGE_NAME
     data = render_page(episodes, config, out_dir, cover)
-    try:
-        if target.read_bytes() == data:
-            return target
-    except OSError:
-        pass
-    write_bytes_atomic(target, data)
+    write_bytes_atomic(target, data, keep_same=True)
     return target
 
 

@@ -138,12 +138,7 @@ def save_state(out_dir: Path, episodes: Sequence[Episode], feed_guid: Optional[s
         "episodes": [_episode_to_json(e) for e in episodes],
     }
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_text(encoding="utf-8") == text:
-            return path  # a rebuild with nothing changed touches nothing
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_text_atomic(path, text)
+    write_text_atomic(path, text, keep_same=True)  # a rebuild with nothing changed touches nothing
     return path
 
 

@@ -29,7 +29,6 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame  # the per-frame serialiser ID3._write itself uses
 
 from audiocast.errors import AudioError
-from audiocast.fsutil import atomic_path
 from audiocast.model import Chapter
 
 DateLike = Union[_dt.datetime, _dt.date, str]
@@ -227,8 +226,8 @@ def _frames_for(f: Field, value, tags: TagSet) -> list:
 def write_tags(mp3: Path, tags: TagSet) -> None:
     """Replace the MP3's tags with ``tags`` as ID3v2.3 (no ID3v1), chapters in time order in the file.
 
-    The file is tagged as a copy and renamed over the original, so a failure
-    leaves it as it was.
+    The file is tagged in place: it is the MP3 being made, still under its temp name
+    (``fsutil.atomic_path``/``new_temp``), published only once it is complete.
     """
     mp3 = Path(mp3)
     _check_chapters(tags.chapters + tags.parts, mp3)
@@ -236,16 +235,12 @@ def write_tags(mp3: Path, tags: TagSet) -> None:
     for f in FIELDS:
         for frame in _frames_for(f, getattr(tags, f.name), tags):
             id3.add(frame)
+    if not mp3.is_file():
+        raise AudioError("cannot read MP3: No such file", mp3)
     try:
-        data = mp3.read_bytes()
-    except OSError as exc:
-        raise AudioError(f"cannot read MP3: {exc.strerror}", mp3) from None
-    with atomic_path(mp3, suffix=".mp3") as tmp:
-        tmp.write_bytes(data)
-        try:
-            id3.save(tmp, v1=0, v2_version=3, v23_sep="/")
-        except MutagenError as exc:
-            raise AudioError(f"cannot write ID3 tags: {exc}", mp3) from None
+        id3.save(mp3, v1=0, v2_version=3, v23_sep="/")
+    except MutagenError as exc:
+        raise AudioError(f"cannot write ID3 tags: {exc}", mp3) from None
 
 
 def _check_chapters(chapters: tuple[Chapter, ...], mp3: Path) -> None:

@@ -5,6 +5,6 @@ Voice profiles, casts and the lexicon (:mod:`.profiles`), who gets which voice
 (:mod:`.production`, :mod:`.speech`), and synthesis with its clip cache
 (:mod:`.synth`, :mod:`.cliphash`) through one module per engine in :mod:`.engines`.
 
-May import: the top-level shared modules, ``audiocast.audio`` (ffmpeg for pitch and
-tempo, the encoder for auditions) and itself.
+May import: the top-level shared modules, ``audiocast.audio.ffmpeg`` (pitch and tempo),
+``audiocast.audio.encode`` (the audition's MP3) and itself.
 """

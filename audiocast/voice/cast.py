@@ -80,8 +80,8 @@ def load_cast_memory(out_dir: Path) -> CastMemory:
 
 
 def save_cast_memory(out_dir: Path, memory: CastMemory) -> None:
-    """Write the memory atomically into ``out_dir``."""
-    write_text_atomic(memory_path(out_dir), memory.to_json())
+    """Write the memory atomically into ``out_dir`` (only when it changed: a rebuild rewrites nothing)."""
+    write_text_atomic(memory_path(out_dir), memory.to_json(), keep_same=True)
 
 
 def _base(profile: VoiceProfile) -> tuple[str, str]:

@@ -25,12 +25,12 @@ import json
 import multiprocessing
 import os
 import shutil
-import subprocess
 import tempfile
 import wave
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
+from audiocast.audio import ffmpeg
 from audiocast.voice.cliphash import intact, seal
 from audiocast.voice.engines import check_wav, get_engine, loaded_engines
 from audiocast.voice.engines.base import snippet
@@ -321,37 +321,34 @@ def post_filter(profile: VoiceProfile, rate: int) -> str:
 
 def post_process(raw: Path, profile: VoiceProfile, out: Path) -> None:
     """Apply the profile's pitch shift and tempo to ``raw`` with ffmpeg, writing 16-bit mono ``out``."""
-    if shutil.which("ffmpeg") is None:
-        raise AudioError("ffmpeg not found: install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg)")
     with wave.open(str(raw), "rb") as w:
         rate = w.getframerate()
-    cmd = [
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(raw),
-        "-af", post_filter(profile, rate), "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le",
-        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", str(out),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unknown error"
-        raise AudioError(f"ffmpeg could not shift pitch/tempo for profile {profile.name!r}: {last}", raw)
+    ffmpeg.run(["-i", str(raw), "-af", post_filter(profile, rate), "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le",
+                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", str(out)],
+               raw, f"shift pitch/tempo for profile {profile.name!r}")
 
 
 def audition(text: str, profile: VoiceProfile, lexicon: Lexicon, out: Path) -> Clip:
-    """Say ``text`` with ``profile`` into ``out`` (.wav as is; other extensions encoded by ffmpeg)."""
+    """Say ``text`` with ``profile`` into ``out``: a .wav as the engine spoke it, a .mp3 as auditions are heard.
+
+    What ``audiocast voices --say`` runs.  The clip is made as a build makes it (speech
+    text, lexicon, pitch and tempo), outside the clip cache; the file is written atomically.
+    """
+    from audiocast.audio.encode import encode_mp3
+
+    suffix = out.suffix.lower()
+    if suffix not in (".wav", ".mp3"):
+        raise AudioError("an audition is written as .mp3 or .wav", out)
+    if suffix == ".mp3":
+        ffmpeg.require("ffmpeg")  # before the engine speaks
     _check_engines({profile.engine})
     with tempfile.TemporaryDirectory(prefix="audiocast-audition-") as tmp:
         wav = Path(tmp) / "clip.wav"
         spoken = spoken_text(text, lexicon)
         duration = _render((spoken, profile, wav))
-        with atomic_path(out, suffix=out.suffix or ".wav") as target:
-            if out.suffix.lower() in ("", ".wav"):
+        with atomic_path(out, suffix=suffix) as target:
+            if suffix == ".wav":
                 shutil.copyfile(wav, target)
             else:
-                proc = subprocess.run(
-                    ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(wav),
-                     "-ac", "1", "-b:a", "64k", str(target)],
-                    capture_output=True, text=True,
-                )
-                if proc.returncode != 0:
-                    raise AudioError(f"ffmpeg could not encode the audition: {proc.stderr.strip()[-200:]}", out)
+                encode_mp3(wav, target, label=out)
     return Clip(path=out, duration_ms=duration, text=spoken, profile=profile.name)
