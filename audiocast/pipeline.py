@@ -405,16 +405,6 @@ def content_hash(article: Article, config: Config, casting: Casting, extra: str 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _up_to_date(previous: Optional[Episode], digest: str, out_dir: Path) -> bool:
-    if previous is None or previous.content_hash != digest:
-        return False
-    mp3 = out_dir / previous.mp3_name
-    names = [previous.mp3_name] + [name for name, _ in previous.transcripts]
-    if previous.chapters_json:
-        names.append(previous.chapters_json)
-    return mp3.is_file() and mp3.stat().st_size == previous.size_bytes and all((out_dir / n).is_file() for n in names)
-
-
 @dataclass(frozen=True)
 class Pending:
     """An article read, cast and planned centrally, whose audio is still to be rendered (render.py)."""
@@ -434,9 +424,10 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
 
     Returns (an up-to-date ArticleResult or a :class:`Pending`, the cast memory).
     """
-    from audiocast.voice.cast import cast_script
+    from audiocast.publish.episode import up_to_date
     from audiocast.readers import read_article
     from audiocast.understanding.segment import segment_article
+    from audiocast.voice.cast import cast_script
 
     slug, slug_note = slug
     article = replace(read_article(path), slug=slug)
@@ -450,7 +441,7 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
     previous = next((e for e in episodes if e.slug == article.slug), None)
     # the casting holds every voice setting; the lexicon changes what is said
     digest = content_hash(article, config, casting, extra=library.lexicon.digest)
-    if not options.force and _up_to_date(previous, digest, out_dir):
+    if not options.force and up_to_date(previous, digest, out_dir):
         progress(f"{path}: up to date")
         return ArticleResult(source=path, episode=previous, warnings=tuple(warnings), skipped=True), memory
 
@@ -476,46 +467,17 @@ def _prepare(path, slug, out_dir, config, options, library, cast, memory, episod
 
 
 def _finish(pending: Pending, rendered, tmp_mp3: Path, out_dir: Path, written: list[str]) -> ArticleResult:
-    """Publish a rendered MP3 (in ``tmp_mp3`` in ``out_dir``) under its new name with its sidecars.
-
-    Every name renamed into ``out_dir`` is appended to ``written`` first.
-    """
-    from audiocast.publish.chapterfiles import write_chapters_file
+    """Publish a rendered MP3 (in ``tmp_mp3`` in ``out_dir``) under its new name with its sidecars."""
+    from audiocast.publish.episode import publish_episode
     from audiocast.understanding.segment import UNATTRIBUTED
-    from audiocast.fsutil import publish
-    from audiocast.publish.transcript import write_transcripts
 
-    article, previous, mp3_name, audio = pending.article, pending.previous, pending.mp3_name, rendered.audio
-    tags = pending.job.tags
-    if previous is not None and _same_bytes(tmp_mp3, out_dir / previous.mp3_name):
-        mp3_name = previous.mp3_name  # identical audio and tags: the published files stay as they are
-    stem = mp3_name[: -len(".mp3")]
-    written += [f"{stem}.vtt", f"{stem}.srt", f"{stem}.transcript.json", f"{stem}.chapters.json", mp3_name]
-    transcripts = write_transcripts(audio.cues, out_dir, stem)
-    chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title,
-                                        author=article.author, podcast_name=pending.job.config.podcast.title,
-                                        file_name=mp3_name)
-    publish(tmp_mp3, out_dir / mp3_name)
-    pub_date = tags.date
-    episode = Episode(
-        slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
-        description=tags.comment, pub_date=previous.pub_date if previous else pub_date, mp3_name=mp3_name,
-        size_bytes=(out_dir / mp3_name).stat().st_size, duration_ms=audio.duration_ms, chapters=audio.chapters,
-        speakers=tuple(s for s in pending.script.speaker_names() if s != UNATTRIBUTED), source=str(pending.source),
-        content_hash=pending.digest, first_published=previous.first_published if previous else pub_date,
-        number=previous.number if previous else None, transcripts=tuple(transcripts), chapters_json=chapters_json,
-    )
+    episode = publish_episode(
+        pending.article, rendered.audio, pending.job.tags, tmp_mp3=tmp_mp3, mp3_name=pending.mp3_name,
+        out_dir=out_dir, previous=pending.previous, digest=pending.digest, source=pending.source,
+        speakers=[s for s in pending.script.speaker_names() if s != UNATTRIBUTED],
+        podcast_title=pending.job.config.podcast.title, written=written)
     return ArticleResult(source=pending.source, episode=episode, warnings=pending.warnings,
                          synthesized=rendered.synthesized, cached=rendered.cached)
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    import filecmp
-
-    try:
-        return b.is_file() and filecmp.cmp(a, b, shallow=False)
-    except OSError:
-        return False
 
 
 def _unexpected(path: Path, exc: BaseException, debug: bool, progress: Progress) -> str:
