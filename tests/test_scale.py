@@ -63,6 +63,16 @@ def test_jobs_2_gives_the_bytes_of_jobs_1(tmp_path, fake_voices):
     assert "3 episode(s) built, 0 failed" in proc.stdout
 
 
+def test_a_lone_article_on_one_core_gives_the_bytes_of_two(tmp_path, fake_voices):
+    # -j 1: clips one at a time, then one encoder process; -j 2: clips stream into limiter | LAME
+    args = ("--cast", "fake", "--voices-dir", str(fake_voices))
+    one, _ = _build(tmp_path, "j1", *args, "-j", "1", sources=(str(SEEDS / "repair-cafe.md"),))
+    two, _ = _build(tmp_path, "j2", *args, "-j", "2", sources=(str(SEEDS / "repair-cafe.md"),))
+    assert len(_frames(one)) == 1
+    assert _frames(two) == _frames(one)
+    assert _sidecars(two) == _sidecars(one)
+
+
 @pytest.mark.slow
 def test_stateful_espeak_cast_gives_the_same_bytes_whatever_the_jobs(tmp_path):
     """espeak-ng's output depends on what its process said before: each article gets a fresh process."""
