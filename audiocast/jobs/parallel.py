@@ -10,6 +10,10 @@ with their engines warm (``AUDIOCAST_FRESH_WORKERS=1`` forces a fresh process pe
 article anyway: bench/scale.py measures what that costs).  The parent keeps casting, file names and publishing
 (pipeline.py); workers write only their article's temp MP3 and the shared clip cache.
 
+The longest articles start first: an article is built on one core, so a long one started
+last would leave the other cores idle while it finishes (issue 14's 10 articles: one holds
+half the words, and in source order it came ninth).
+
 A worker that dies (killed, out of memory) breaks the pool: the articles that were not
 finished are tried again in a new pool, once per death, at most :data:`RETRIES` times.
 """
@@ -25,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
-from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job
+from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job, size
 
 # (article source, "clips" | "encoding", done, total)
 Events = Callable[[str, str, int, int], None]
@@ -67,7 +71,7 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: 
     manager = multiprocessing.Manager() if events else None
     try:
         channel = manager.Queue() if manager else None
-        todo = list(range(len(jobs_)))
+        todo = sorted(range(len(jobs_)), key=lambda i: -size(jobs_[i]))  # longest first (stable: then in order)
         for attempt in range(RETRIES + 1):
             broken: list[int] = []
             pool = concurrent.futures.ProcessPoolExecutor(
@@ -92,7 +96,7 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: 
             pool.shutdown(wait=True)
             if not broken:
                 return
-            todo = sorted(broken)
+            todo = sorted(broken, key=lambda i: -size(jobs_[i]))
             if attempt == RETRIES:
                 for i in todo:
                     yield i, Failure("error", f"{jobs_[i].source}: the worker process building it died "

@@ -65,6 +65,11 @@ class Failure:
     strerror: str = ""
 
 
+def size(job: RenderJob) -> int:
+    """Roughly how long the job takes, to start the longest first: the characters its lines say."""
+    return sum(len(line.text) for line in job.lines)
+
+
 def run_job(job: RenderJob, progress: Optional[RenderProgress] = None) -> "Rendered | Failure":
     """:func:`render`, with any failure returned as a :class:`Failure` (for worker processes and clusters)."""
     from audiocast.errors import AudiocastError
