@@ -46,8 +46,9 @@ def render_all(jobs_: Sequence[RenderJob], jobs: int, *, fresh: bool,
 
     In this process, in order, when there is one job or ``jobs`` is 1 and ``fresh`` is
     false (the cast has no stateful engine, so a process's history does not matter);
-    otherwise in worker processes (``fresh``: one per article), ``jobs`` at a time, each article's clips then
-    synthesised with ``jobs // workers`` threads (a lone long article keeps them all).
+    otherwise in worker processes (``fresh``: one per article), ``jobs`` at a time, each article
+    given ``jobs // workers`` cores (one: its clips one at a time, then its encoding; a lone long article
+    keeps them all, see render.py).
     """
     if not jobs_:
         return
