@@ -47,7 +47,8 @@ def _config(sources: tuple[Path, ...], config_file: Optional[Path]) -> Config:
 @click.option("--base-url", help="Public URL where OUT will be served (enclosure and feed links).")
 @click.option("--cast", "cast_name", help="Voice cast to use, e.g. default or natural (see `audiocast voices`).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="Articles built at once, each in a fresh worker process [default: CPU count].")
+              help="Cores the build may use: up to N articles at once, in worker processes; 1 keeps it to "
+                   "one core [default: CPU count].")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Build the articles on a Dask cluster, e.g. tcp://HOST:8786 (needs audiocast[distributed]).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),

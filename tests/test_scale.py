@@ -64,6 +64,32 @@ def test_jobs_2_gives_the_bytes_of_jobs_1(tmp_path, fake_voices):
     assert "3 episode(s) built, 0 failed" in proc.stdout
 
 
+def test_a_lone_article_on_one_core_gives_the_bytes_of_two(tmp_path, fake_voices):
+    # -j 1: clips one at a time, then one encoder process; -j 2: clips stream into limiter | LAME
+    args = ("--cast", "fake", "--voices-dir", str(fake_voices))
+    one, _ = _build(tmp_path, "j1", *args, "-j", "1", sources=(str(SEEDS / "repair-cafe.md"),))
+    two, _ = _build(tmp_path, "j2", *args, "-j", "2", sources=(str(SEEDS / "repair-cafe.md"),))
+    assert len(_frames(one)) == 1
+    assert _frames(two) == _frames(one)
+    assert _sidecars(two) == _sidecars(one)
+
+
+def test_the_longest_article_is_built_first(tmp_path):
+    # -j 1 with a stateful engine (espeak): one worker process, a fresh one per article, so articles finish in the
+    # order they start; an article is built on one core, so a long one left for last would keep the others idle
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a-short.md").write_text(SHORT["harbour.md"], encoding="utf-8")
+    (src / "b-long.md").write_text((SEEDS / "repair-cafe.md").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(src), "-o", str(out), "--cast", "espeak", "-j", "1",
+                   env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert "2 episode(s) built, 0 failed" in proc.stdout
+    # a worker writes the MP3's tags last; the build only renames it into place
+    finished = {name: (out / f"{name}.mp3").stat().st_mtime_ns for name in ("a-short", "b-long")}
+    assert finished["b-long"] < finished["a-short"]
+
+
 @pytest.mark.slow
 def test_stateful_espeak_cast_gives_the_same_bytes_whatever_the_jobs(tmp_path):
     """espeak-ng's output depends on what its process said before: each article gets a fresh process."""

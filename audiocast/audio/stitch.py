@@ -58,6 +58,7 @@ MAX_LIMITER_RAISE_DB = 3.0  # a clip is raised at most this much for what the li
 LIMITER_SLOPE_GUESS = 0.65  # LU gained per dB of gain once the limiter works
 MAX_CLIP_GAIN_DB = 30.0
 PREPARE_THREADS = 4  # clips loaded, trimmed and levelled at once (at most one per core)
+LOOKAHEAD = 4  # with one core: clips prepared ahead of the one being mixed
 
 # Trimming and fades.
 WINDOW_MS = 5
@@ -105,10 +106,12 @@ class Stitcher:
 
     def __init__(self, script: Script, lines: Sequence[Line], config: Config, out_mp3: Path,
                  paths: Sequence[Path], preparer: Optional[ClipPreparer] = None, label: Optional[Path] = None,
-                 planner: Optional[Callable] = None) -> None:
+                 planner: Optional[Callable] = None, *, cores: int = 2) -> None:
         """``label``: the file errors name (default ``out_mp3``; the MP3 is written to a temporary name).
 
         ``planner``: plans the chapters from the paragraph marks (default :func:`audiocast.audio.chapters.plan_chapters`).
+        ``cores``: 1 runs the limiter and LAME as one process, and asks the preparer for each clip just
+        ahead of the mix (every clip must already be complete); more streams them as clips arrive.
         """
         from audiocast.audio.chapters import plan_chapters
 
@@ -138,10 +141,12 @@ class Stitcher:
         # limiter | LAME start now, so their start-up is over by the time the first clip is ready
         self._ceiling_db, self._written = CEILING_DBTP, 0
         self._rider: Optional[LoudnessRider] = None
+        self._processes, self._lookahead = (1, LOOKAHEAD) if cores == 1 else (2, 0)
         try:
             self._encoder: Optional[LimitedEncoder] = LimitedEncoder(
                 self._rate, self._ceiling_db, out_mp3, bitrate_kbps=self._bitrate, channels=self._channels,
-                label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler())
+                label=self._label, out_rate=self._out_rate, resampler=self._calibration.resampler(),
+                processes=self._processes)
         except BaseException:  # SIGTERM/Ctrl-C too: no `with` will call close() for a half-made stitcher
             out_mp3.unlink(missing_ok=True)
             raise
@@ -163,7 +168,9 @@ class Stitcher:
         self._pieces: list[tuple[int, Union[Path, _Voiced], float, float]] = []
         self._voiced: list[_Voiced] = []
         uses = collections.Counter(self._paths)
-        for path in self._paths:
+        for index, path in enumerate(self._paths):
+            for ahead in self._paths[index:index + self._lookahead]:  # a few ahead: not an hour of clips at once
+                self._preparer.submit(ahead)
             voiced = self._preparer.wait(path)
             uses[path] -= 1
             if not uses[path]:  # an hour of prepared clips is ~300 MB: let each go after its last use
@@ -217,9 +224,9 @@ class Stitcher:
         """Wait for the mix and the encoder; the episode's timeline.
 
         ``clips`` (the synthesiser's result) are submitted again in case one was
-        re-synthesised without a ready signal.
+        re-synthesised without a ready signal (with one core the mix asks for every clip itself).
         """
-        for clip in clips:
+        for clip in () if self._lookahead else clips:
             self._preparer.submit(clip.path)
         self._feeder.join()
         if self._error is not None:
@@ -262,7 +269,7 @@ class Stitcher:
             try:
                 reached = limit_and_encode(mix, self._rate, self._ceiling_db, self._out, bitrate_kbps=self._bitrate,
                                            channels=self._channels, label=self._label, out_rate=self._out_rate,
-                                           resampler=self._calibration.resampler())
+                                           resampler=self._calibration.resampler(), processes=self._processes)
             finally:
                 mix /= factor
             if not math.isfinite(reached) or abs(self._aim - reached) <= LOUDNESS_TOLERANCE:
@@ -328,9 +335,11 @@ class ClipPreparer:
     Use as a context manager (the threads stop at exit).
     """
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, threads: Optional[int] = None) -> None:
+        """``threads``: at most this many clips at once (default: one per core, at most PREPARE_THREADS)."""
         self.rate = rate
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(PREPARE_THREADS, os.cpu_count() or 1))
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=threads or min(PREPARE_THREADS, os.cpu_count() or 1))
         self._futures: dict[Path, concurrent.futures.Future] = {}
         self._submitted = threading.Condition()
         self._released: set[Path] = set()

@@ -22,7 +22,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.errors import AudiocastError
-from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job
+from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job, size
 
 
 def render_on_cluster(address: str, jobs: Sequence[RenderJob], targets: Sequence[Path], *, fresh: bool,
@@ -51,7 +51,9 @@ def render_on_cluster(address: str, jobs: Sequence[RenderJob], targets: Sequence
         if wrong:
             raise AudiocastError(f"Dask workers must run audiocast {__version__} like this client "
                                  f"(same bytes): {'; '.join(wrong)}")
-        futures = {client.submit(_task, job, fresh, pure=False, key=f"audiocast-render-{i}-{_token()}"): i
+        # the longest articles first (a higher priority runs earlier): a long one left for last keeps the others waiting
+        futures = {client.submit(_task, job, fresh, pure=False, key=f"audiocast-render-{i}-{_token()}",
+                                 priority=size(job)): i
                    for i, job in enumerate(jobs)}
         try:
             for future in as_completed(list(futures), loop=client.loop):

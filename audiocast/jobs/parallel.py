@@ -10,6 +10,10 @@ with their engines warm (``AUDIOCAST_FRESH_WORKERS=1`` forces a fresh process pe
 article anyway: bench/scale.py measures what that costs).  The parent keeps casting, file names and publishing
 (pipeline.py); workers write only their article's temp MP3 and the shared clip cache.
 
+The longest articles start first: an article is built on one core, so a long one started
+last would leave the other cores idle while it finishes (issue 14's 10 articles: one holds
+half the words, and in source order it came ninth).
+
 A worker that dies (killed, out of memory) breaks the pool: the articles that were not
 finished are tried again in a new pool, once per death, at most :data:`RETRIES` times.
 """
@@ -23,7 +27,7 @@ import queue as queue_module
 from dataclasses import replace
 from typing import Callable, Iterator, Optional, Sequence
 
-from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job
+from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job, size
 
 # (article source, "clips" | "encoding", done, total)
 Events = Callable[[str, str, int, int], None]
@@ -40,8 +44,9 @@ def render_all(jobs_: Sequence[RenderJob], jobs: int, *, fresh: bool,
 
     In this process, in order, when there is one job or ``jobs`` is 1 and ``fresh`` is
     false (the cast has no stateful engine, so a process's history does not matter);
-    otherwise in worker processes (``fresh``: one per article), ``jobs`` at a time, each article's clips then
-    synthesised with ``jobs // workers`` threads (a lone long article keeps them all).
+    otherwise in worker processes (``fresh``: one per article), ``jobs`` at a time, each article
+    given ``jobs // workers`` cores (one: its clips one at a time, then its encoding; a lone long article
+    keeps them all, see render.py).
     """
     if not jobs_:
         return
@@ -65,7 +70,7 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: 
     manager = multiprocessing.Manager() if events else None
     try:
         channel = manager.Queue() if manager else None
-        todo = list(range(len(jobs_)))
+        todo = sorted(range(len(jobs_)), key=lambda i: -size(jobs_[i]))  # longest first (stable: then in order)
         for attempt in range(RETRIES + 1):
             broken: list[int] = []
             pool = concurrent.futures.ProcessPoolExecutor(
@@ -90,7 +95,7 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: 
             pool.shutdown(wait=True)
             if not broken:
                 return
-            todo = sorted(broken)
+            todo = sorted(broken, key=lambda i: -size(jobs_[i]))
             if attempt == RETRIES:
                 for i in todo:
                     yield i, Failure("error", f"{jobs_[i].source}: the worker process building it died "

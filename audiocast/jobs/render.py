@@ -11,6 +11,7 @@ the output folder).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ class RenderJob:
     label: Path  # the file errors name (the MP3's final name)
     mp3: Optional[Path] = None  # where to write (None: return the bytes)
     cache_dir: Optional[Path] = None
-    clip_jobs: Optional[int] = None  # synthesis threads/processes within this one episode
+    clip_jobs: Optional[int] = None  # cores this one episode may use (None: all); 1: one heavy thing at a time
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Failure:
     errno: int = 0  # an OSError's, so the pipeline can tell a fault of the output folder
     filename: Optional[str] = None
     strerror: str = ""
+
+
+def size(job: RenderJob) -> int:
+    """Roughly how long the job takes, to start the longest first: the characters its lines say."""
+    return sum(len(line.text) for line in job.lines)
 
 
 def run_job(job: RenderJob, progress: Optional[RenderProgress] = None) -> "Rendered | Failure":
@@ -111,15 +117,28 @@ def _render_to(job: RenderJob, mp3: Path, progress: Optional[RenderProgress]) ->
     # measures LAME's level change in the background; the first clip sent to the encoder waits for it
     calibrate_encoder(audio_cfg.bitrate, audio_cfg.sample_rate, audio_cfg.channels)
     report = (lambda done, total: progress("clips", done, total)) if progress else None
-    # Clips are prepared and mixed into the encoder while the others are still synthesised.
-    paths = clip_paths(job.lines, job.lexicon, cache_dir=job.cache_dir)
-    with ClipPreparer(mix_rate(job.config)) as preparer, \
-            Stitcher(job.produced, job.lines, job.config, mp3, paths, preparer, label=job.label) as stitcher:
-        clips = synthesize(job.lines, job.lexicon, jobs=job.clip_jobs, cache_dir=job.cache_dir,
-                           on_ready=preparer.submit, progress=report)
+    cores = max(1, job.clip_jobs or os.cpu_count() or 1)
+    if cores == 1:
+        # One core: one heavy thing at a time -- the clips, one after another, then the mix and
+        # its encoding (limiter and LAME in one process), which read them back from the cache.
+        clips = synthesize(job.lines, job.lexicon, jobs=1, cache_dir=job.cache_dir, progress=report)
         if progress:
             progress("encoding", 0, 0)
-        audio = stitcher.finish(clips)
+        with ClipPreparer(mix_rate(job.config), threads=1) as preparer, \
+                Stitcher(job.produced, job.lines, job.config, mp3, [c.path for c in clips], preparer,
+                         label=job.label, cores=1) as stitcher:
+            audio = stitcher.finish()
+    else:
+        # Clips are prepared and mixed into the encoder (which takes a core) while the others
+        # are still synthesised on the rest.
+        paths = clip_paths(job.lines, job.lexicon, cache_dir=job.cache_dir)
+        with ClipPreparer(mix_rate(job.config)) as preparer, \
+                Stitcher(job.produced, job.lines, job.config, mp3, paths, preparer, label=job.label) as stitcher:
+            clips = synthesize(job.lines, job.lexicon, jobs=cores - 1, cache_dir=job.cache_dir,
+                               on_ready=preparer.submit, progress=report)
+            if progress:
+                progress("encoding", 0, 0)
+            audio = stitcher.finish(clips)
     write_tags(mp3, replace(job.tags, length_ms=audio.duration_ms, chapters=audio.chapters))
     synthesized = sum(1 for c in clips if not c.cached)
     return Rendered(audio=audio, synthesized=synthesized, cached=len(clips) - synthesized)

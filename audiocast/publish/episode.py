@@ -13,7 +13,7 @@ import filecmp
 from pathlib import Path
 from typing import Optional, Sequence
 
-from audiocast.fsutil import publish
+from audiocast import fsutil
 from audiocast.model import Article, Episode, EpisodeAudio
 from audiocast.publish.chapterfiles import write_chapters_file
 from audiocast.publish.tags import TagSet
@@ -43,7 +43,7 @@ def publish_episode(article: Article, audio: EpisodeAudio, tags: TagSet, *, tmp_
     transcripts = write_transcripts(audio.cues, out_dir, stem)
     chapters_json = write_chapters_file(audio.chapters, out_dir, stem, title=article.title, author=article.author,
                                         podcast_name=podcast_title, file_name=mp3_name)
-    publish(tmp_mp3, out_dir / mp3_name)
+    fsutil.publish(tmp_mp3, out_dir / mp3_name)
     pub_date = tags.date
     return Episode(
         slug=article.slug, guid=previous.guid if previous else "", title=article.title, author=article.author,
