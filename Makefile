@@ -11,7 +11,7 @@ FESTIVAL_VOICES := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts:festvox-u
 # gpodder provides `gpo`, the real podcast client the feed test subscribes with; chromium and chromium-driver are
 # the real browser the web page's tests drive (selenium talks to chromedriver).
 
-.PHONY: demo test golden bench setup setup-test system system-test bytecode clean
+.PHONY: demo test golden bench setup setup-test system system-test system-bench bytecode clean
 
 demo: setup
 	$(BIN)/audiocast build seeds/
@@ -23,13 +23,14 @@ test: setup-test
 golden: setup-test
 	AUDIOCAST_GOLDEN_UPDATE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_golden.py
 
-bench: setup-test
+bench: setup-test system-bench
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/edition.py
 	$(BIN)/python bench/voices.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/html.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/cpu.py
 
 setup: system $(VENV)/.installed bytecode
 setup-test: system system-test $(VENV)/.installed-test bytecode
@@ -45,6 +46,11 @@ system:
 
 system-test:
 	@sh .ci/apt-install.sh "gpo:gpodder chromium:chromium chromedriver:chromium-driver mount:mount umount:mount"
+
+# bench/scale.py and bench/cpu.py unpack the previous version with git archive | tar; cpu.py times every
+# program under /usr/bin/time.
+system-bench:
+	@sh .ci/apt-install.sh "git:git tar:tar /usr/bin/time:time"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
