@@ -175,12 +175,17 @@ def _say_date(match: re.Match) -> str:
     return f"{month} {ordinal(day)}" if 1 <= day <= 31 else match.group(0)
 
 
-def _say_iso_date(match: re.Match) -> str:
-    y, m, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+def _spoken_date(match: re.Match, y: int, m: int, d: int) -> str:
+    """"March fifth, twenty twenty-four" for a valid month and day, else the text as written."""
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return match.group(0)
     month = list(dict.fromkeys(_MONTHS.values()))[m - 1]
     return f"{month} {ordinal(d)}, {year(y)}"
+
+
+def _say_iso_date(match: re.Match) -> str:
+    y, m, d = (int(g) for g in match.group(1, 2, 3))
+    return _spoken_date(match, y, m, d)
 
 
 def _say_phone(match: re.Match) -> str:
@@ -189,11 +194,8 @@ def _say_phone(match: re.Match) -> str:
 
 
 def _say_us_date(match: re.Match) -> str:
-    m, d, y = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        return match.group(0)
-    month = list(dict.fromkeys(_MONTHS.values()))[m - 1]
-    return f"{month} {ordinal(d)}, {year(y)}"
+    m, d, y = (int(g) for g in match.group(1, 2, 3))
+    return _spoken_date(match, y, m, d)
 
 
 def _say_fraction(match: re.Match) -> str:
