@@ -156,3 +156,30 @@ def test_a_worker_killed_mid_article_fails_that_article_alone_and_out_keeps_its_
     kept = {name for name in before if name.startswith(f"{killed}.")}
     assert f"{killed}.mp3" in kept and all((out / name).read_bytes() == before[name] for name in kept)
     assert f"{killed}.mp3" in (out / "feed.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("moment", ["workers starting", "encoding"])
+def test_ctrl_c_in_a_terminal_is_one_line_and_leaves_no_temp_file(tmp_path, fake_voices, moment):
+    # a terminal's Ctrl-C reaches the whole process group. Before: while the forkserver imported its preload,
+    # it printed its own KeyboardInterrupt traceback under the build's one-line "interrupted" message
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(EXE), "build", str(SEEDS), "-o", str(out), "--cast", "fake", "--voices-dir",
+                             str(fake_voices), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}, start_new_session=True)
+    sent, seen, deadline = False, 0.0, time.monotonic() + 60
+    while not sent and proc.poll() is None and time.monotonic() < deadline:
+        if moment == "workers starting":  # the forkserver importing what it preloads (~1 s here)
+            seen = seen or (time.monotonic() if any("forkserver" in _cmdline(p) for p in _children(proc.pid)) else 0)
+            ready = seen and time.monotonic() > seen + 0.2
+        else:
+            ready = any(f"{out}/." in _cmdline(pid) for pid in _descendants(proc.pid))
+        if ready:
+            os.killpg(proc.pid, signal.SIGINT)
+            sent = True
+        time.sleep(0.002)
+    stdout, stderr = _finish(proc)
+    assert sent, f"never saw the {moment}"
+    assert proc.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1].startswith("interrupted: nothing of this build was published")
+    assert not out.exists() or not [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_file()]

@@ -196,13 +196,34 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in methods:  # each article forks from a server that has the heavy modules imported
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
+        _start_forkserver()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver with SIGINT blocked: it imports :data:`PRELOAD` before it ignores Ctrl-C.
+
+    Started unprotected, a Ctrl-C in a terminal during those imports printed its
+    KeyboardInterrupt traceback under our one-line message.  A blocked signal is not lost
+    here: it arrives when the mask is restored, a moment later.
+    """
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    # the forkserver starts the resource tracker first if it is not running, and that unblocks SIGINT
+    multiprocessing.resource_tracker.ensure_running()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _serve(conn, setting: tuple[dict, str, bool, bool]) -> None:
     """A worker: build the articles sent on ``conn`` (one when ``fresh``) until told to stop or the parent goes."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone at once, no traceback (the parent tidies out/)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked in the forkserver (_start_forkserver)
     env, cwd, fresh, with_events = setting
     os.environ.clear()
     os.environ.update(env)
