@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, run_cli
-from test_scale import _frames
+from test_scale import SHORT, _frames, cluster  # noqa: F401 - cluster is a fixture
 
 EXE = Path(sys.executable).parent / "audiocast"
 DIED = re.compile(r"FAILED  worker process(?:es kept dying| died) \((?:killed by signal 9|exit status \d+)\) "
@@ -183,3 +183,36 @@ def test_ctrl_c_in_a_terminal_is_one_line_and_leaves_no_temp_file(tmp_path, fake
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.strip().splitlines()[-1].startswith("interrupted: nothing of this build was published")
     assert not out.exists() or not [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_file()]
+
+
+def _ours(pid: int, marker: str) -> bool:
+    try:
+        return marker in Path(f"/proc/{pid}/environ").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return False
+
+
+def test_a_render_process_killed_on_a_dask_worker_fails_that_article_alone(tmp_path, cluster):
+    # a stateful cast (espeak) renders each article in a process of its own on the worker. Before: "the render
+    # process failed on the worker (<its last stderr line>)", not the line a local worker's death gives
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for name, text in SHORT.items():
+        (src / name).write_text(text, encoding="utf-8")
+    proc = subprocess.Popen([str(EXE), "build", str(src), "-o", str(out), "--cast", "espeak", "--scheduler", cluster],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    killed, deadline = None, time.monotonic() + 120
+    while killed is None and proc.poll() is None and time.monotonic() < deadline:
+        for pid in (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()):
+            # the cluster's workers (and so their render processes) have XDG_CACHE_HOME under tmp_path
+            if "audiocast.jobs.distributed import main" in _cmdline(pid) and _ours(pid, str(tmp_path)):
+                os.kill(pid, signal.SIGKILL)
+                killed = pid
+                break
+        time.sleep(0.01)
+    stdout, stderr = _finish(proc)
+    assert killed is not None, "no render process was seen on the workers"
+    assert proc.returncode == 1 and "1 episode(s) built, 1 failed" in stdout, stdout + stderr
+    [source] = _assert_tidy(out, stdout, stderr)
+    assert Path(source).name in SHORT and "killed by signal 9" in stdout
