@@ -66,6 +66,18 @@ def _finish(proc: subprocess.Popen) -> tuple[str, str]:
         pytest.fail("the build hung after its worker was killed")
 
 
+def _kill_when(proc: subprocess.Popen, find, seconds: float = 60):
+    """Poll ``find()`` until it names a process, ``(pid, what)``, then SIGKILL it; ``what`` (None if never found)."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
+        found = find()
+        if found:
+            os.kill(found[0], signal.SIGKILL)
+            return found[1]
+        time.sleep(0.005)
+    return None
+
+
 def _assert_tidy(out: Path, stdout: str, stderr: str) -> list[str]:
     """No traceback, every failure is one 'worker process died' line, no temp file; the built ones are in the feed."""
     assert "Traceback" not in stderr + stdout, stderr
@@ -111,13 +123,8 @@ def test_a_killed_forkserver_is_started_again(tmp_path, fake_voices):
     for i in range(8):
         (src / f"s{i}.md").write_text(STORY.format(i=i), encoding="utf-8")
     proc = _start(src, out, fake_voices, tmp_path / "cache", {"AUDIOCAST_FRESH_WORKERS": "1"})
-    killed, deadline = None, time.monotonic() + 60
-    while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        servers = [s for s in _children(proc.pid) if _children(s)]  # the one with workers
-        if servers:
-            killed = servers[0]
-            os.kill(killed, signal.SIGKILL)
-        time.sleep(0.001)
+    # the forkserver: the build's child that has children (the workers)
+    killed = _kill_when(proc, lambda: next(((s, s) for s in _children(proc.pid) if _children(s)), None))
     stdout, stderr = _finish(proc)
     assert killed is not None
     assert proc.returncode == 0 and "8 episode(s) built, 0 failed" in stdout, stdout + stderr
@@ -134,18 +141,14 @@ def test_a_worker_killed_mid_article_fails_that_article_alone_and_out_keeps_its_
     reference = _frames(out)
     # rebuilt with --force and a cold cache, so each article takes a while
     proc = _start(SEEDS, out, fake_voices, tmp_path / "cold-cache", args=("--force",))
-    killed, deadline = None, time.monotonic() + 60
-    while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        for worker in _workers(proc.pid):
-            # the encoder a worker started names the article's temp MP3: out/.<slug>.<digest>.mp3.<random>.mp3
-            slugs = [m[1] for pid in _descendants(worker)
-                     for m in [re.search(rf"{re.escape(str(out))}/\.([\w-]+)\.\w+\.mp3\.\w+\.mp3", _cmdline(pid))]
-                     if m]
-            if slugs:
-                os.kill(worker, signal.SIGKILL)
-                killed = slugs[0]
-                break
-        time.sleep(0.005)
+    encoding = re.compile(rf"{re.escape(str(out))}/\.([\w-]+)\.\w+\.mp3\.\w+\.mp3")
+
+    def worker_encoding():
+        # the encoder a worker started names the article's temp MP3: out/.<slug>.<digest>.mp3.<random>.mp3
+        return next(((worker, m[1]) for worker in _workers(proc.pid) for pid in _descendants(worker)
+                     for m in [encoding.search(_cmdline(pid))] if m), None)
+
+    killed = _kill_when(proc, worker_encoding)
     stdout, stderr = _finish(proc)
     assert killed is not None, "no worker was seen encoding"
     assert proc.returncode == 1 and "2 episode(s) built, 1 failed" in stdout, stdout + stderr
@@ -202,15 +205,13 @@ def test_a_render_process_killed_on_a_dask_worker_fails_that_article_alone(tmp_p
     proc = subprocess.Popen([str(EXE), "build", str(src), "-o", str(out), "--cast", "espeak", "--scheduler", cluster],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
-    killed, deadline = None, time.monotonic() + 120
-    while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        for pid in (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()):
-            # the cluster's workers (and so their render processes) have XDG_CACHE_HOME under tmp_path
-            if "audiocast.jobs.distributed import main" in _cmdline(pid) and _ours(pid, str(tmp_path)):
-                os.kill(pid, signal.SIGKILL)
-                killed = pid
-                break
-        time.sleep(0.01)
+    def render_process():
+        # the cluster's workers (and so their render processes) have XDG_CACHE_HOME under tmp_path
+        return next(((pid, pid) for pid in (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+                     if "audiocast.jobs.distributed import main" in _cmdline(pid) and _ours(pid, str(tmp_path))),
+                    None)
+
+    killed = _kill_when(proc, render_process, seconds=120)
     stdout, stderr = _finish(proc)
     assert killed is not None, "no render process was seen on the workers"
     assert proc.returncode == 1 and "1 episode(s) built, 1 failed" in stdout, stdout + stderr
