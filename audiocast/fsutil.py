@@ -21,7 +21,7 @@ import stat
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterator, Optional, Union
 
 
 def new_temp(target: Union[str, Path], suffix: str = "") -> Path:
@@ -74,13 +74,23 @@ def write_text_atomic(target: Union[str, Path], text: str, *, keep_same: bool = 
 
 def holds(target: Union[str, Path], data: bytes) -> bool:
     """True when ``target`` is a regular file (not a symlink) whose bytes are ``data``."""
+    return read_own(target, size=len(data)) == data
+
+
+def read_own(target: Union[str, Path], size: Optional[int] = None) -> Optional[bytes]:
+    """The bytes of ``target`` if it is a regular file (of ``size`` bytes, when given); else None.
+
+    None too when it is missing, a symlink or unreadable: it is written anew (and a real fault shows there).
+    """
     try:  # O_NOFOLLOW: a planted symlink is not ours, whatever it points to; O_NONBLOCK: nor is a FIFO
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return False  # missing, a link, unreadable: written anew (and a real fault shows there)
+        return None
     with os.fdopen(fd, "rb") as f:
         facts = os.fstat(fd)
-        return stat.S_ISREG(facts.st_mode) and facts.st_size == len(data) and f.read() == data
+        if not stat.S_ISREG(facts.st_mode) or (size is not None and facts.st_size != size):
+            return None
+        return f.read()
 
 
 def slugify(text: str) -> str:

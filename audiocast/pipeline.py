@@ -11,10 +11,8 @@ killed build leaves the published outputs as they were, each consistent with the
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -25,7 +23,7 @@ from typing import Callable, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.config import Config, build_time
-from audiocast.errors import AudiocastError, output_fault
+from audiocast.errors import AudiocastError
 from audiocast.model import Article, Casting, Episode, Script
 from audiocast.jobs.render import Failure
 
@@ -137,33 +135,10 @@ def build(sources: Sequence[Path], out_dir: Path, config: Config, options: Build
     started = time.perf_counter()
     paths = find_articles(sources)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(out_dir):
+    from audiocast.publish.outfiles import build_lock
+
+    with build_lock(out_dir):
         return _build_all(paths, out_dir, config, options, progress, started)
-
-
-@contextlib.contextmanager
-def _build_lock(out_dir: Path):
-    """Hold an exclusive lock on ``out_dir`` so two builds (an overlapping cron job) cannot interleave their writes."""
-    private = out_dir / ".audiocast"
-    private.mkdir(parents=True, exist_ok=True)
-    if private.is_symlink() or not private.is_dir():
-        raise AudiocastError("is a symbolic link or not a folder; audiocast writes only inside the output folder "
-                             "(remove it)", private)
-    lock_path = private / "build.lock"
-    try:  # O_NOFOLLOW: a planted symlink must not make us create or truncate a file elsewhere
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        if exc.errno != errno.ELOOP:
-            raise output_fault(exc, lock_path) from None
-        raise AudiocastError("cannot open the build lock: is a symbolic link; refusing to follow it (remove it)",
-                             lock_path) from None
-    with os.fdopen(fd, "r+b") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AudiocastError("another audiocast build is writing to this folder; try again when it has finished",
-                                 out_dir) from None
-        yield
 
 
 def _build_all(paths, out_dir, config, options, progress, started) -> BuildReport:

@@ -507,7 +507,7 @@ def test_a_sting_that_is_not_audio_is_one_line_naming_it(tmp_path, fake_voices):
     proc = build(src, tmp_path / "out", fake_voices, "--config", str(config))
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
     failed = [line for line in proc.stdout.splitlines() if "sting.wav" in line]
-    assert len(failed) == 1 and failed[0].startswith(f"FAILED  {sting}: cannot decode audio")
+    assert len(failed) == 1 and failed[0].startswith(f"FAILED  {sting}: ffmpeg could not decode the audio: ")
     assert proc.stdout.splitlines()[1].startswith("0 episode(s) built")
 
 

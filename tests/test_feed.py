@@ -280,6 +280,48 @@ def test_gpodder_subscribes_updates_and_downloads_byte_identical_episodes(tmp_pa
     assert downloaded == sorted(digest(out / ep.mp3_name) for ep in episodes)
 
 
+def test_the_previous_feed_is_read_once(tmp_path):
+    # before: parsed for its lastBuildDate, then read again to compare: twice its size read from disk
+    from audiocast.publish.feed import write_feed
+
+    out = tmp_path / "out"
+    first = episode(out, "first")
+    episodes = [first]
+    for i in range(1, 150):  # a long feed, so its size stands out from anything else read
+        shutil.copyfile(out / first.mp3_name, out / f"ep-{i}.mp3")
+        episodes.append(dataclasses.replace(first, slug=f"ep-{i}", mp3_name=f"ep-{i}.mp3", guid=f"guid-{i}",
+                                            title=f"Episode {i} " + "of a long title " * 8))
+    feed = write_feed(episodes, config(), out)
+    write_feed(episodes, config(), out)  # warm: anything read once per process is read now
+
+    def read_so_far() -> int:
+        return int(Path("/proc/self/io").read_text().split("rchar:")[1].split()[0])
+
+    before = read_so_far()
+    write_feed(episodes, config(), out)
+    read = read_so_far() - before
+    size = feed.stat().st_size
+    assert size > 200_000
+    assert size <= read < 1.5 * size, (read, size)
+
+
+def test_a_fifo_planted_as_the_feed_is_replaced_not_read(tmp_path, built):
+    # before: lxml opened it to read the last build date, and the build waited for a writer forever
+    import os
+    import threading
+
+    from audiocast.publish.feed import write_feed
+
+    out, episodes, raw = built
+    (out / "feed.xml").unlink()
+    os.mkfifo(out / "feed.xml")
+    worker = threading.Thread(target=write_feed, args=(episodes, config(), out), daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "write_feed waited on the FIFO"
+    assert (out / "feed.xml").is_file() and b"<rss" in (out / "feed.xml").read_bytes()
+
+
 def test_an_unchanged_feed_is_not_rewritten_and_a_changed_one_is(built):
     from audiocast.publish.feed import write_feed
 

@@ -84,6 +84,36 @@ def test_the_binary_is_the_one_found_on_path(tmp_path, monkeypatch):
     assert one_line(exc) == f"{tmp_path / 'x.mp3'}: ffmpeg could not encode the MP3: wrapped ffmpeg"
 
 
+def test_a_sting_that_is_not_wav_is_decoded_by_the_ffmpeg_the_wrapper_found(tmp_path, monkeypatch):
+    # before: pydub ran ffprobe and ffmpeg itself, so without them the sting failed with "cannot decode audio
+    # (FileNotFoundError: [Errno 2] No such file or directory: 'ffprobe')" and no word of what to install
+    from audiocast.audio.decode import load_audio
+
+    mp3 = tmp_path / "sting.mp3"
+    wav = tmp_path / "clip.wav"
+    for path, seconds in ((mp3, 1), (wav, 0.5)):
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                        str(path)], check=True)
+    log = tmp_path / "ran.log"
+    wrapper = tmp_path / "bin" / "ffmpeg"  # only ffmpeg on PATH, behind a wrapper that notes each run
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{shutil.which("ffmpeg")}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", str(wrapper.parent))
+    samples, weighted = load_audio(mp3, 24000)
+    assert abs(len(samples) - 24000) < 2400 and len(weighted) == len(samples)
+    assert 0.11 < float(abs(samples).max()) < 0.14  # lavfi's sine at its amplitude of 1/8, not silence
+    [ran] = log.read_text().splitlines()
+    assert str(mp3) in ran
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(AudioError) as exc:
+        load_audio(mp3, 24000)
+    assert one_line(exc) == "ffmpeg not found: install ffmpeg (`make setup` installs it; Debian/Ubuntu: apt-get install ffmpeg)"
+    assert len(load_audio(wav, 24000)[0]) == 12000  # a PCM WAV needs no ffmpeg at all
+
+
 # --------------------------------------------------------------------------- failures
 def test_a_full_disk_under_ffmpeg_is_the_os_error_it_is_so_the_build_stops(tmp_path, monkeypatch):
     # (tests/test_adversarial.py fills a real disk; here ffmpeg's own words, as it says them on one)

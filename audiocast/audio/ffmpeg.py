@@ -3,8 +3,9 @@
 Every ffmpeg and ffprobe command line audiocast runs is built here (:func:`command`),
 with the binary found once on ``PATH`` (:func:`require` says what to install when it
 is missing), and every failure becomes one :class:`~audiocast.errors.AudioError` that
-names the file and gives ffmpeg's most telling line (:func:`failure`).  pydub, which
-decodes the odd clip or sting itself, finds ffmpeg on its own.
+names the file and gives ffmpeg's most telling line (:func:`failure`).  A clip or sting
+that is not WAV reaches pydub already decoded here (:func:`decode_wav`): pydub never
+looks for ffmpeg or ffprobe itself.
 """
 
 from __future__ import annotations
@@ -64,6 +65,19 @@ def run(args: Sequence[str], target: Union[str, Path], doing: str, *, stdin: Opt
     log = proc.stderr.decode("utf-8", "replace")
     check(proc.returncode, log, target, doing, args)
     return log
+
+
+def decode_wav(path: Union[str, Path]) -> bytes:
+    """``path``'s audio as 16-bit PCM WAV (what pydub decodes an MP3, AAC or Ogg file to), or :func:`failure`.
+
+    Written to a pipe, the WAV's size fields are unknown (pydub's ``fix_wav_headers`` sets them).
+    """
+    args = ["-i", str(path), "-vn", "-acodec", "pcm_s16le", "-f", "wav", "-"]
+    proc = subprocess.run(command(args), capture_output=True)
+    check(proc.returncode, proc.stderr.decode("utf-8", "replace"), path, "decode the audio", args)
+    if not proc.stdout:
+        raise AudioError("ffmpeg could not decode the audio: it holds no audio stream", path)
+    return proc.stdout
 
 
 def run_ffprobe(args: Sequence[str], target: Union[str, Path]) -> str:

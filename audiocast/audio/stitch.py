@@ -1,7 +1,7 @@
 """Sentence clips → one produced, levelled, chaptered CBR MP3 and its timeline.
 
-The only module that imports pydub (used to decode clips and the sting, whatever
-their format).  The editing itself is plain arithmetic on numpy sample arrays:
+Clips and the sting are read by :mod:`audiocast.audio.decode` (any format); the
+editing itself is plain arithmetic on numpy sample arrays:
 
 1. every clip is decoded, resampled to the episode rate, trimmed of the
    engine's leading/trailing silence (threshold relative to the clip's own
@@ -34,14 +34,14 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
-from pydub import AudioSegment
 
 from audiocast.config import Config
 from audiocast.audio import ffmpeg
 from audiocast.audio.encode import LimitedEncoder, calibrate_encoder, limit_and_encode
 from audiocast.errors import AudioError
 from audiocast.fsutil import atomic_path
-from audiocast.audio.loudness import LoudnessRider, gate, k_response, limiter_loss_db, peak_windows, step_sums
+from audiocast.audio.decode import load_audio
+from audiocast.audio.loudness import LoudnessRider, gate, limiter_loss_db, peak_windows, step_sums
 from audiocast.model import Clip, Cue, EpisodeAudio, Line, Script
 from audiocast.audio.timeline import Placer, ms, paragraph_keys, plan_on_estimates, retime
 
@@ -392,14 +392,14 @@ class Cancelled(Exception):
 
 
 def _prepare_clip(path: Path, rate: int) -> _Voiced:
-    samples, weighted = _load(path, rate)
+    samples, weighted = load_audio(path, rate)
     first, last, onset, end = _find_sound(samples, rate, path, KEEP_BEFORE_MS * rate // 1000,
                                           KEEP_AFTER_MS * rate // 1000)
     return _levelled(samples, weighted, first, last, rate, CLIP_LUFS, path, onset - first, end - first)
 
 
 def _prepare_sting(path: Path, rate: int) -> _Voiced:
-    samples, weighted = _load(path, rate)
+    samples, weighted = load_audio(path, rate)
     first, last, _, _ = _find_sound(samples, rate, path, 0, round(0.2 * rate))
     longest = STING_MAX_MS * rate // 1000
     fade_out = STING_FADE_OUT_MS * rate // 1000 if last - first > longest else None
@@ -418,44 +418,6 @@ def _levelled(samples: np.ndarray, weighted: np.ndarray, first: int, last: int, 
         raise AudioError("holds no audible sound", path)
     gain = 10 ** (min(lufs - loudness, MAX_CLIP_GAIN_DB) / 20)
     return _Voiced((samples * gain).astype(np.float32), sums * gain * gain, onset, end)
-
-
-def _load(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mono samples of any file pydub/ffmpeg can read, at ``rate``, and the same K-weighted.
-
-    Both come from one spectrum: the clip is zero-padded to a fast FFT length
-    (a power of two times the smallest length that maps to a whole number of
-    output samples, plus room for the filter's decay), its spectrum truncated or
-    zero-extended to the new rate (band-limited resampling) and, for the second
-    signal, multiplied by the K-weighting response.
-    """
-    try:
-        segment = AudioSegment.from_file(str(path)).set_channels(1)
-    except FileNotFoundError:
-        raise AudioError("audio file not found", path) from None
-    except Exception as exc:  # pydub raises CouldntDecodeError, wave.Error, IndexError... on bad files
-        raise AudioError(f"cannot decode audio ({type(exc).__name__}: {exc})".strip(), path) from None
-    full_scale = np.float32(1 << (8 * segment.sample_width - 1))
-    # single precision: twice as fast, and its rounding (~-140 dB) is far below the 16-bit clips' own
-    x = np.array(segment.get_array_of_samples(), dtype=np.float32) / full_scale
-    src = segment.frame_rate
-    n_out = round(len(x) * rate / src)
-    if n_out == 0:
-        raise AudioError("audio file is empty", path)
-    base = src // math.gcd(src, rate)
-    size = base << max(0, math.ceil(math.log2((len(x) + src // 20) / base)))
-    size_out = size * rate // src
-    spectrum = np.fft.rfft(x, size)
-    if src == rate:  # already at the mix rate (espeak-ng, Piper): only the K-weighted copy is computed
-        samples = x
-        out = spectrum.astype(np.complex64, copy=False)
-    else:
-        out = np.zeros(size_out // 2 + 1, dtype=np.complex64)
-        keep = min(len(spectrum), len(out))
-        out[:keep] = spectrum[:keep] * np.float32(size_out / size)
-        samples = np.fft.irfft(out, size_out)[:n_out]
-    weighted = np.fft.irfft(out * k_response(size_out, rate).astype(np.complex64), size_out)[:n_out]
-    return samples, weighted
 
 
 def _find_sound(x: np.ndarray, rate: int, path: Path, before: int, after: int) -> tuple[int, int, int, int]:

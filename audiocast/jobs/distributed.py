@@ -6,7 +6,8 @@ here is a queue or an RPC of our own.  Each article's :class:`~audiocast.jobs.re
 (the same version) and the engines, not the output folder: it returns the MP3's bytes
 and timeline, and the client writes, publishes and merges (pipeline.py), holding the
 build lock.  A worker that dies mid-article has its task run elsewhere by the scheduler
-(Dask's ``allowed-failures``).  A cast with a stateful engine renders each article in a
+(Dask's ``allowed-failures``); when every try is lost, or an article's own render process
+is killed, the article fails with the line a local worker's death gives (``render.died``).  A cast with a stateful engine renders each article in a
 fresh Python process on the worker, so its bytes cannot depend on what ran there before.
 """
 
@@ -22,7 +23,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from audiocast import __version__
 from audiocast.errors import AudiocastError
-from audiocast.jobs.render import Failure, RenderJob, Rendered, run_job, size
+from audiocast.jobs.render import Failure, RenderJob, Rendered, died, run_job, size
 
 
 def render_on_cluster(address: str, jobs: Sequence[RenderJob], targets: Sequence[Path], *, fresh: bool,
@@ -61,8 +62,11 @@ def render_on_cluster(address: str, jobs: Sequence[RenderJob], targets: Sequence
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker (died too often), a lost cluster...
-                    outcome = Failure("error", f"{jobs[index].source}: the cluster could not build it "
-                                               f"({type(exc).__name__}: {exc})"[:400])
+                    if type(exc).__name__ == "KilledWorker":  # said as a local worker's death is (render.died)
+                        outcome = died(jobs[index].source, None, why="lost with every Dask worker that ran it")
+                    else:
+                        outcome = Failure("error", f"{jobs[index].source}: the cluster could not build it "
+                                                   f"({type(exc).__name__}: {exc})"[:400])
                 if isinstance(outcome, Rendered) and outcome.mp3_bytes is not None:
                     targets[index].write_bytes(outcome.mp3_bytes)
                     outcome = Rendered(audio=outcome.audio, synthesized=outcome.synthesized, cached=outcome.cached,
@@ -104,6 +108,8 @@ def _task(job: RenderJob, fresh: bool) -> "Rendered | Failure":
         return run_job(job)
     proc = subprocess.run([sys.executable, "-c", "from audiocast.jobs.distributed import main; main()"],
                           input=pickle.dumps(job), capture_output=True)
+    if proc.returncode < 0:  # killed (the OOM killer, kill -9)
+        return died(job.source, proc.returncode)
     if proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         return Failure("error", f"{job.source}: the render process failed on the worker ({tail[0][:200]})")

@@ -66,6 +66,15 @@ class Failure:
     strerror: str = ""
 
 
+def died(source: str, exitcode: Optional[int], *, why: str = "", before: bool = False) -> Failure:
+    """The one line for an article whose worker process died (the OOM killer, ``kill -9``) or never started."""
+    if not why:
+        why = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit status {exitcode}"
+    if before:
+        return Failure("error", f"worker processes kept dying ({why}) before building {source}; rerun to retry")
+    return Failure("error", f"worker process died ({why}) while building {source}; rerun to retry")
+
+
 def size(job: RenderJob) -> int:
     """Roughly how long the job takes, to start the longest first: the characters its lines say."""
     return sum(len(line.text) for line in job.lines)

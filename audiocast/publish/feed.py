@@ -20,7 +20,7 @@ from lxml.html import builder as H
 from audiocast import __version__
 from audiocast.config import FEED_NAME, build_time
 from audiocast.errors import AudiocastError
-from audiocast.fsutil import holds, write_bytes_atomic
+from audiocast.fsutil import read_own, write_bytes_atomic
 from audiocast.model import Episode
 from audiocast.publish.chapterfiles import JSON_CHAPTERS_MIME, description_timestamps, psc_chapters
 from audiocast.publish.cover import ensure_cover
@@ -51,10 +51,11 @@ def write_feed(episodes: Sequence[Episode], config: "Config", out_dir: Path,
     cover = cover if cover is not None else ensure_cover(config, out_dir)
     guid = remember_feed_guid(out_dir, config.podcast.feed_url)
     target = out_dir / FEED_NAME
-    previous = _previous_build_date(target) if build_date is None else None
+    old = read_own(target) if build_date is None else None  # read once: its date, then whether it changed
+    previous = _build_date(old) if old is not None else None
     root = build_feed(episodes, config, out_dir, cover, guid, previous or build_date)
     data = _serialize(root)
-    if previous is not None and holds(target, data):
+    if previous is not None and old == data:
         return target  # nothing changed since the last build: keep the file and its lastBuildDate
     if previous is not None:
         root.find("channel/lastBuildDate").text = rfc2822(build_time())
@@ -67,11 +68,12 @@ def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _previous_build_date(feed: Path) -> Optional[dt.datetime]:
+def _build_date(feed: bytes) -> Optional[dt.datetime]:
     try:
-        text = etree.parse(str(feed)).getroot().findtext("channel/lastBuildDate")
+        text = etree.fromstring(feed, etree.XMLParser(resolve_entities=False, no_network=True)).findtext(
+            "channel/lastBuildDate")
         return email.utils.parsedate_to_datetime(text) if text else None
-    except (OSError, etree.XMLSyntaxError, TypeError, ValueError):
+    except (etree.XMLSyntaxError, TypeError, ValueError):
         return None
 
 

@@ -6,14 +6,20 @@ version beside the old one (``<slug>.mp3`` and ``<slug>.<8 hex>.mp3`` take turns
 episodes.json and feed.xml are switched (each atomically), and only then are the old
 files removed.  Killed at any moment, the feed and the state each describe files that
 exist with the length and duration they state; the next build removes what was left.
+Meanwhile :func:`build_lock` keeps a second build (an overlapping cron job) out of the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import os
 import re
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
+from audiocast.errors import AudiocastError, output_fault
 from audiocast.model import Episode
 
 # what an episode's own files are called: <slug>[.<8 hex>].<kind>
@@ -78,3 +84,28 @@ def leftovers(out_dir: Path, episodes: Sequence[Episode], slugs: Iterable[str]) 
                                  and name not in referenced):
                 found.append(str(path.relative_to(out_dir)))
     return sorted(found)
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` so two builds (an overlapping cron job) cannot interleave their writes."""
+    private = out_dir / ".audiocast"
+    private.mkdir(parents=True, exist_ok=True)
+    if private.is_symlink() or not private.is_dir():
+        raise AudiocastError("is a symbolic link or not a folder; audiocast writes only inside the output folder "
+                             "(remove it)", private)
+    lock_path = private / "build.lock"
+    try:  # O_NOFOLLOW: a planted symlink must not make us create or truncate a file elsewhere
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise output_fault(exc, lock_path) from None
+        raise AudiocastError("cannot open the build lock: is a symbolic link; refusing to follow it (remove it)",
+                             lock_path) from None
+    with os.fdopen(fd, "r+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AudiocastError("another audiocast build is writing to this folder; try again when it has finished",
+                                 out_dir) from None
+        yield

@@ -185,7 +185,7 @@ class VoiceLibrary:
             note = f"cast '{name}' is not available here ({whys}); using cast '{cast.fallback}' instead"
             return Cast(fallback.name, fallback.narrator, fallback.pool, fallback.description, fallback.narrators,
                         fallback.fallback, (note, *fallback.notes))
-        raise EngineError(f"the '{name}' cast cannot be spoken on this machine: {whys}")
+        raise EngineError(f"the '{name}' cast cannot be spoken on this machine: {whys}", self.directory)
 
     def profile(self, name: str) -> VoiceProfile:
         """The profile called ``name``; ConfigError naming the known profiles otherwise."""

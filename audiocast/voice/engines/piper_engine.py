@@ -162,6 +162,13 @@ class PiperEngine(Engine):
             self._voices[model] = voice
         return voice
 
+    def has_voice(self, voice: str) -> tuple[bool, str]:
+        try:
+            resolve_model(voice)
+        except EngineError as exc:
+            return False, exc.format_message()
+        return True, ""
+
     def synthesize(self, text: str, profile: VoiceProfile, wav: Path) -> None:
         from piper import SynthesisConfig
 

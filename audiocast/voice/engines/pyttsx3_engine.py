@@ -114,6 +114,12 @@ class Pyttsx3Engine(Engine):
     def voices(self) -> list[EngineVoice]:
         return self._engine().voices()
 
+    def has_voice(self, voice: str) -> tuple[bool, str]:
+        # asked before anything is read, as flite and Festival are: not once per article when its clips are made
+        if self._engine().knows(voice):
+            return True, ""
+        return False, f"pyttsx3 has no voice {voice!r}: {self._engine().UNKNOWN}"
+
     def synthesize(self, text: str, profile: VoiceProfile, wav: Path) -> None:
         problem = "no audio was written"
         for _ in range(ATTEMPTS):
@@ -183,11 +189,17 @@ class _EspeakDirect:
             out.append(EngineVoice(v.identifier.decode("utf-8"), v.name.decode("utf-8"), gender, langs))
         return out
 
+    UNKNOWN = "espeak-ng does not know this voice (see `espeak-ng --voices=en`; variants as en-us+f2)"
+
+    def knows(self, voice: str) -> bool:
+        """Whether espeak-ng takes ``voice`` (setting a voice says nothing: the next clip sets its own)."""
+        return self._espeak.SetVoiceByName(voice.encode("utf-8")) == self._espeak.EE_OK
+
     def say_to_file(self, text: str, profile: VoiceProfile, wav: Path) -> None:
         e = self._espeak
         code = e.SetVoiceByName(profile.voice.encode("utf-8"))
         if code != e.EE_OK:
-            raise ValueError("espeak-ng does not know this voice (see `espeak-ng --voices=en`; variants as en-us+f2)")
+            raise ValueError(self.UNKNOWN)
         # every parameter every time, so a clip never depends on the one before
         e.SetParameter(e.RATE, profile.rate if profile.rate is not None else DEFAULT_RATE, 0)
         e.SetParameter(e.PITCH, profile.pitch if profile.pitch is not None else DEFAULT_PITCH, 0)
@@ -221,6 +233,11 @@ class _Pyttsx3Api:
             gender = {"male": "male", "female": "female"}.get(str(v.gender or "").lower(), "unknown")
             out.append(EngineVoice(v.id, v.name or v.id, gender, tuple(str(x) for x in v.languages or ())))
         return out
+
+    UNKNOWN = "see `audiocast voices` for the voices of this system"
+
+    def knows(self, voice: str) -> bool:
+        return any(v.id == voice for v in self.voices())
 
     def say_to_file(self, text: str, profile: VoiceProfile, wav: Path) -> None:
         tts = self._tts
