@@ -606,3 +606,25 @@ def test_an_inverted_tag_makes_a_source():
                  "Debates rarely alter a campaign, noted NBC’s Dante Chinni.",
                  "“Debates happen late in the campaign,” he wrote.")
     assert got[-1][0] == "Dante Chinni"
+
+
+def test_a_quote_the_narrators_sentence_carries_on_from_is_narration():
+    got = quotes('"There is a sense of calm now," and donations began to pick up again, Gilbert said.',
+                 '"These groups have set the table for voters," in sharp contrast to past years, says Dana Scala.')
+    assert got == []
+    # the same comma with a tag, or after an introduction, is still speech
+    got = quotes('"There is a sense of calm now," Gilbert said, and donations picked up.',
+                 'Clinton said: "I used two accounts," but she used one.')
+    assert [t for _, t in got] == ["There is a sense of calm now,", "I used two accounts,"]
+
+
+def test_a_headline_with_its_byline_is_a_title_not_speech():
+    got = quotes('NOW OPEN—"Pop-up art show takes on gentrification," by the Daily Post\'s Eddie Small: '
+                 '"Curators of a pop-up show are determined to confront the changes."')
+    assert [t for _, t in got] == ["Curators of a pop-up show are determined to confront the changes."]
+
+
+def test_a_speech_verb_several_words_before_the_comma_introduces_the_quote():
+    got = quotes('Sen. Ron Jones said in an op-ed before the hearing, "The department failed to act."',
+                 'Rubio said that once the Senate goes on recess, "I intend to help wherever I can."')
+    assert got == [("Ron Jones", "The department failed to act.")]

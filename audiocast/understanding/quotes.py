@@ -151,9 +151,13 @@ def intro_attribution(before: str) -> bool:
         return True
     if re.search(r"\baccording to\s+[^,;:]{1,60},$", tail, re.I):
         return True  # 'According to Limbaugh, "If it was left up to her, ..."'
-    words = tail.rstrip(",").split()[-5:]
-    return any(SPEECH_VERB_RE.fullmatch(w.strip(",").lower()) for w in words) and (
-        tail.endswith(",") or bool(words and SPEECH_VERB_RE.fullmatch(words[-1].lower())))
+    # 'Johnson said in an op-ed before the hearing, "The State Department ..."': the verb may be several words back,
+    # but not when a that-clause follows it ('Rubio said that once the Senate goes on recess, "I intend ..."')
+    words = tail.rstrip(",").split()[-8:]
+    verbs = [k for k, w in enumerate(words) if SPEECH_VERB_RE.fullmatch(w.strip(",").lower())]
+    if not verbs or "that" in (w.lower() for w in words[verbs[-1] + 1:]):
+        return False
+    return tail.endswith(",") or verbs[-1] == len(words) - 1
 
 
 def paragraph_intro(para: str) -> Optional[str]:
@@ -174,6 +178,17 @@ def paragraph_intro(para: str) -> Optional[str]:
     return None
 
 
+
+
+# '“Trump's hidden tax plan,” by Jane Doe:' is a work's title with its byline
+_BYLINE_AFTER = re.compile(r"[,\s]*by\s+(?:[A-Z]|the\s+[A-Z])")
+
+
+def _narration_goes_on(content: str, after: str) -> bool:
+    """'“There's a sense of stability now,” and donations began to pick up': the comma ties the quote to a clause
+    of the narrator's own sentence (when nothing introduced the quote, it is a fragment of that sentence)."""
+    comma = bool(re.search(r",['’)\]]*$", content)) or after.startswith(",")
+    return comma and bool(re.match(r",?\s+(?:and|but|in|as|while|which|who|adding|noting|even)\b", after))
 
 
 def stage_direction(content: str) -> bool:
@@ -229,6 +244,9 @@ def is_direct(text: str, piece: Piece, para: tuple[int, int], prev_direct: Optio
         return False
     if not (ends_sentence or attributed_after) and re.match(r"\s+[a-z]", after):
         return False  # 'reported “2,521 shooting incidents” in the city': the narrator's sentence goes on
+    if _BYLINE_AFTER.match(after) or (_narration_goes_on(content, after) and not (
+            attributed_after or introduced or prev_direct is not None)):
+        return False
     if _title_like(content) and not (attributed_after or re.search(r"[:,]\s*$", before)):
         return False
     if len(words) == 1 and not (attributed_after or introduced) and not re.search(r"[.!?]$", content):
