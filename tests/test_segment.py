@@ -628,3 +628,14 @@ def test_a_speech_verb_several_words_before_the_comma_introduces_the_quote():
     got = quotes('Sen. Ron Jones said in an op-ed before the hearing, "The department failed to act."',
                  'Rubio said that once the Senate goes on recess, "I intend to help wherever I can."')
     assert got == [("Ron Jones", "The department failed to act.")]
+
+
+def test_a_speech_verb_a_long_adverbial_back_still_introduces_the_quote():
+    got = quotes('Ann Reyes said in the spring, when the story about her email server broke, "I sent nothing secret."')
+    assert got == [("Ann Reyes", "I sent nothing secret.")]
+
+
+def test_a_capitalised_name_after_a_comma_is_a_title_even_with_the_sentences_full_stop():
+    got = quotes('The singer told fans he returns this week with his acclaimed concert, "Girls, Girls, Girls."',
+                 '"We have a common enemy," Burton told delegates. "Donald Trump."')
+    assert [t for _, t in got] == ["We have a common enemy,", "Donald Trump."]

@@ -132,17 +132,25 @@ _NOT_INTRO = re.compile(r"\b(?:that|to|as|if|whether|than|like|such as|called|ca
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?…:;—–]|[.!?,]['’]?[" + DOUBLE_QUOTES + r"]|\s[-–—])\s*$")
 
 
-def _title_like(content: str) -> bool:
-    """Short text with every main word capitalised and no sentence-ending mark: a title or a name."""
+def _title_like(content: str, full_stop: bool = False) -> bool:
+    """Short text with every main word capitalised and no sentence-ending mark: a title or a name.
+
+    ``full_stop``: a final full stop may be the narrator's, ending the sentence around the title
+    ('his concert, "Girls, Girls, Girls."').
+    """
     words = content.strip().rstrip(",").split()
-    if not words or len(words) > 7 or re.search(r"[.!?…]['’]?\s*$", content.strip()):
+    end = r"[!?…]" if full_stop and len(words) > 1 else r"[.!?…]"
+    if not words or len(words) > 7 or re.search(end + r"['’]?\s*$", content.strip()):
         return False
     main = [w for w in words if w.lower() not in _SMALL_WORDS]
     return bool(main) and all(w[0].isupper() or w[0].isdigit() for w in main)
 
 
-def intro_attribution(before: str) -> bool:
-    """True when the narration just before a quote introduces it ("Trump said:", "He says")."""
+def intro_attribution(before: str, reach: int = 12) -> bool:
+    """True when the narration just before a quote introduces it ("Trump said:", "He says").
+
+    ``reach``: how many words back the speech verb may stand when a comma leads into the quote.
+    """
     clause = re.split(r"[.!?;]\s", before)[-1]
     if _NOT_INTRO.search(clause):
         return False
@@ -153,7 +161,7 @@ def intro_attribution(before: str) -> bool:
         return True  # 'According to Limbaugh, "If it was left up to her, ..."'
     # 'Johnson said in an op-ed before the hearing, "The State Department ..."': the verb may be several words back,
     # but not when a that-clause follows it ('Rubio said that once the Senate goes on recess, "I intend ..."')
-    words = tail.rstrip(",").split()[-8:]
+    words = tail.rstrip(",").split()[-reach:]
     verbs = [k for k, w in enumerate(words) if SPEECH_VERB_RE.fullmatch(w.strip(",").lower())]
     if not verbs or "that" in (w.lower() for w in words[verbs[-1] + 1:]):
         return False
@@ -247,7 +255,9 @@ def is_direct(text: str, piece: Piece, para: tuple[int, int], prev_direct: Optio
     if _BYLINE_AFTER.match(after) or (_narration_goes_on(content, after) and not (
             attributed_after or introduced or prev_direct is not None)):
         return False
-    if _title_like(content) and not (attributed_after or re.search(r"[:,]\s*$", before)):
+    # a title after a comma ('his concert, "Girls, Girls, Girls."') is only speech right after a speech verb
+    if _title_like(content, full_stop=before.rstrip().endswith(",")) and not (
+            attributed_after or before.rstrip().endswith(":") or intro_attribution(before, 5)):
         return False
     if len(words) == 1 and not (attributed_after or introduced) and not re.search(r"[.!?]$", content):
         return False
