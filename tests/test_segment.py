@@ -639,3 +639,8 @@ def test_a_capitalised_name_after_a_comma_is_a_title_even_with_the_sentences_ful
     got = quotes('The singer told fans he returns this week with his acclaimed concert, "Girls, Girls, Girls."',
                  '"We have a common enemy," Burton told delegates. "Donald Trump."')
     assert [t for _, t in got] == ["We have a common enemy,", "Donald Trump."]
+
+
+def test_a_date_after_by_is_no_byline():
+    got = quotes('"We will have a deal," by Monday, Ann Reyes said.')
+    assert [t for _, t in got] == ["We will have a deal,"]

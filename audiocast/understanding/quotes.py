@@ -188,8 +188,9 @@ def paragraph_intro(para: str) -> Optional[str]:
 
 
 
-# '“Trump's hidden tax plan,” by Jane Doe:' is a work's title with its byline
-_BYLINE_AFTER = re.compile(r"[,\s]*by\s+(?:[A-Z]|the\s+[A-Z])")
+# '“Trump's hidden tax plan,” by Jane Doe:' is a work's title with its byline ('“…,” by Monday, he said' is not)
+_BYLINE_AFTER = re.compile(r"[,\s]*by\s+(?:the\s+)?(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March"
+                           r"|April|May|June|July|August|September|October|November|December|Christmas|Easter)[A-Z]")
 
 
 def _narration_goes_on(content: str, after: str) -> bool:
