@@ -644,3 +644,8 @@ def test_a_capitalised_name_after_a_comma_is_a_title_even_with_the_sentences_ful
 def test_a_date_after_by_is_no_byline():
     got = quotes('"We will have a deal," by Monday, Ann Reyes said.')
     assert [t for _, t in got] == ["We will have a deal,"]
+
+
+def test_a_statement_before_a_comma_introduces_the_quote():
+    got = quotes('Right after the storm, Ann Reyes issued a statement, "We will rebuild every home."')
+    assert [t for _, t in got] == ["We will rebuild every home."]

@@ -159,6 +159,8 @@ def intro_attribution(before: str, reach: int = 12) -> bool:
         return True
     if re.search(r"\baccording to\s+[^,;:]{1,60},$", tail, re.I):
         return True  # 'According to Limbaugh, "If it was left up to her, ..."'
+    if re.search(r"\b(?:statement|tweet|post|e-?mail|letter|message|memo|speech|remarks)s?,$", tail, re.I):
+        return True  # 'Trump issued a statement, "Last night, our nation was attacked."'
     # 'Johnson said in an op-ed before the hearing, "The State Department ..."': the verb may be several words back,
     # but not when a that-clause follows it ('Rubio said that once the Senate goes on recess, "I intend ..."')
     words = tail.rstrip(",").split()[-reach:]
