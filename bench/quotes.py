@@ -22,6 +22,9 @@ definitions of "direct quote" are scored side by side (both printed):
   A record whose content keeps any other word ("said the deal was", "but",
   "including") mixes indirect speech or a partial quote with the quote: not
   gold under either definition.
+- a third figure, a diagnostic only (the held-out score uses the derived file): the direct rule applied to
+  the ``.ann`` files themselves (``bench/polnear_ann.py``), which keeps the real direct quotes the derived file
+  loses (relations whose marks fall in different spans, ``Content2`` arguments).
 PDNC (three novels): recall of quote spans, and speaker accuracy by quote type
 (Explicit, Anaphoric, Implicit) over the quotes we matched; a speaker is right
 when it equals the gold speaker or one of its aliases.
@@ -178,18 +181,23 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     texts = {p.stem: p.read_text(encoding="utf-8") for p in (data / "polnear" / split / "text").glob("*.txt")}
     gold_by_article: dict[str, list[tuple[tuple[int, int], dict]]] = defaultdict(list)
     mixed_by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if gold_kind == "ann":  # diagnostic: the direct rule applied to the .ann files themselves (bench/polnear_ann.py)
+        from polnear_ann import records
+
+        recs = [dict(r, article=art, primary=True, is_pure_direct_quote=False, quoted_segments=[], source_text="",
+                     source_is_pronoun=False) for art in sorted(texts) for r in records(data, split, art)]
     for r in recs:
         if not r["primary"]:
             continue
         if r["is_pure_direct_quote"]:
             pieces = [tuple(x) for x in r["quoted_segments"]]
-        elif gold_kind == "direct":
+        elif gold_kind in ("direct", "ann"):
             pieces = direct_pieces(texts[r["article"]], r)
         else:
             pieces = None
         if pieces:
             gold_by_article[r["article"]].extend(((s, e), r) for s, e in pieces)
-        else:
+        elif gold_kind != "ann":
             mixed_by_article[r["article"]].extend(map(tuple, r["quoted_segments"]))
     # every explicit (non-pronoun, capitalised) source of any primary attribution, by article: the names the
     # article gives as sources, for the "any attribution" pronoun score and the nearest-source proxy
@@ -347,7 +355,7 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
     ap.add_argument("--split", default="dev,train",
                     help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
-    ap.add_argument("--gold", choices=("strict", "direct"), default="strict",
+    ap.add_argument("--gold", choices=("strict", "direct", "ann"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
     ap.add_argument("--litbank-original", type=Path, default=None,
                     help="LitBank's original/ book texts (github.com/dbamman/litbank, commit 3e50db0): adds the "
@@ -366,8 +374,10 @@ def main() -> None:
         t1 = time.perf_counter()
         pnd = polnear(args.data, args.errors if args.gold == "direct" else 0, sp, "direct")
         t2 = time.perf_counter()
-        times.append(f"PolNeAR {sp} strict {t1 - t0:.1f} s, direct {t2 - t1:.1f} s")
-        all_errors += pn["errors"] + pnd["errors"]
+        pna = polnear(args.data, args.errors if args.gold == "ann" else 0, sp, "ann")
+        times.append(f"PolNeAR {sp} strict {t1 - t0:.1f} s, direct {t2 - t1:.1f} s, "
+                     f"from .ann {time.perf_counter() - t2:.1f} s")
+        all_errors += pn["errors"] + pnd["errors"] + pna["errors"]
         golds = [  # (scores, name in the first row, name after it, records its diagnostic counts, why they are out)
             (pn, "strict gold (is_pure_direct_quote)", "strict gold", "non-pure records",
              "annotated, outside the strict gold"),
@@ -381,6 +391,9 @@ def main() -> None:
                 (f"PolNeAR {sp} quote F1, {name}", f"{r['F1']:.3f}", ">= 0.93", ""),
                 (f"  diagnostic: FPs that are quoted segments of {outside}", f"{r['fp_mixed']:>6}", "", why),
             ]
+        rows.append((f"  diagnostic: quote P / R / F1, direct gold rebuilt from the .ann files", f"{pna['F1']:.3f}",
+                     "", f"P {pna['P']:.3f} R {pna['R']:.3f} tp={pna['tp']} fp={pna['fp']} fn={pna['fn']} "
+                         "(bench/polnear_ann.py)"))
         for r, name in ((pn, "strict"), (pnd, "direct")):
             rows += [
                 (f"PolNeAR {sp} named-speaker accuracy, {name} gold", f"{r['named_acc']:.3f}", ">= 0.90",

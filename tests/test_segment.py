@@ -606,3 +606,46 @@ def test_an_inverted_tag_makes_a_source():
                  "Debates rarely alter a campaign, noted NBC’s Dante Chinni.",
                  "“Debates happen late in the campaign,” he wrote.")
     assert got[-1][0] == "Dante Chinni"
+
+
+def test_a_quote_the_narrators_sentence_carries_on_from_is_narration():
+    got = quotes('"There is a sense of calm now," and donations began to pick up again, Gilbert said.',
+                 '"These groups have set the table for voters," in sharp contrast to past years, says Dana Scala.')
+    assert got == []
+    # the same comma with a tag, or after an introduction, is still speech
+    got = quotes('"There is a sense of calm now," Gilbert said, and donations picked up.',
+                 'Clinton said: "I used two accounts," but she used one.')
+    assert [t for _, t in got] == ["There is a sense of calm now,", "I used two accounts,"]
+
+
+def test_a_headline_with_its_byline_is_a_title_not_speech():
+    got = quotes('NOW OPEN—"Pop-up art show takes on gentrification," by the Daily Post\'s Eddie Small: '
+                 '"Curators of a pop-up show are determined to confront the changes."')
+    assert [t for _, t in got] == ["Curators of a pop-up show are determined to confront the changes."]
+
+
+def test_a_speech_verb_several_words_before_the_comma_introduces_the_quote():
+    got = quotes('Sen. Ron Jones said in an op-ed before the hearing, "The department failed to act."',
+                 'Rubio said that once the Senate goes on recess, "I intend to help wherever I can."')
+    assert got == [("Ron Jones", "The department failed to act.")]
+
+
+def test_a_speech_verb_a_long_adverbial_back_still_introduces_the_quote():
+    got = quotes('Ann Reyes said in the spring, when the story about her email server broke, "I sent nothing secret."')
+    assert got == [("Ann Reyes", "I sent nothing secret.")]
+
+
+def test_a_capitalised_name_after_a_comma_is_a_title_even_with_the_sentences_full_stop():
+    got = quotes('The singer told fans he returns this week with his acclaimed concert, "Girls, Girls, Girls."',
+                 '"We have a common enemy," Burton told delegates. "Donald Trump."')
+    assert [t for _, t in got] == ["We have a common enemy,", "Donald Trump."]
+
+
+def test_a_date_after_by_is_no_byline():
+    got = quotes('"We will have a deal," by Monday, Ann Reyes said.')
+    assert [t for _, t in got] == ["We will have a deal,"]
+
+
+def test_a_statement_before_a_comma_introduces_the_quote():
+    got = quotes('Right after the storm, Ann Reyes issued a statement, "We will rebuild every home."')
+    assert [t for _, t in got] == ["We will rebuild every home."]

@@ -132,17 +132,25 @@ _NOT_INTRO = re.compile(r"\b(?:that|to|as|if|whether|than|like|such as|called|ca
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?…:;—–]|[.!?,]['’]?[" + DOUBLE_QUOTES + r"]|\s[-–—])\s*$")
 
 
-def _title_like(content: str) -> bool:
-    """Short text with every main word capitalised and no sentence-ending mark: a title or a name."""
+def _title_like(content: str, full_stop: bool = False) -> bool:
+    """Short text with every main word capitalised and no sentence-ending mark: a title or a name.
+
+    ``full_stop``: a final full stop may be the narrator's, ending the sentence around the title
+    ('his concert, "Girls, Girls, Girls."').
+    """
     words = content.strip().rstrip(",").split()
-    if not words or len(words) > 7 or re.search(r"[.!?…]['’]?\s*$", content.strip()):
+    end = r"[!?…]" if full_stop and len(words) > 1 else r"[.!?…]"
+    if not words or len(words) > 7 or re.search(end + r"['’]?\s*$", content.strip()):
         return False
     main = [w for w in words if w.lower() not in _SMALL_WORDS]
     return bool(main) and all(w[0].isupper() or w[0].isdigit() for w in main)
 
 
-def intro_attribution(before: str) -> bool:
-    """True when the narration just before a quote introduces it ("Trump said:", "He says")."""
+def intro_attribution(before: str, reach: int = 12) -> bool:
+    """True when the narration just before a quote introduces it ("Trump said:", "He says").
+
+    ``reach``: how many words back the speech verb may stand when a comma leads into the quote.
+    """
     clause = re.split(r"[.!?;]\s", before)[-1]
     if _NOT_INTRO.search(clause):
         return False
@@ -151,9 +159,15 @@ def intro_attribution(before: str) -> bool:
         return True
     if re.search(r"\baccording to\s+[^,;:]{1,60},$", tail, re.I):
         return True  # 'According to Limbaugh, "If it was left up to her, ..."'
-    words = tail.rstrip(",").split()[-5:]
-    return any(SPEECH_VERB_RE.fullmatch(w.strip(",").lower()) for w in words) and (
-        tail.endswith(",") or bool(words and SPEECH_VERB_RE.fullmatch(words[-1].lower())))
+    if re.search(r"\b(?:statement|tweet|post|e-?mail|letter|message|memo|speech|remarks)s?,$", tail, re.I):
+        return True  # 'Trump issued a statement, "Last night, our nation was attacked."'
+    # 'Johnson said in an op-ed before the hearing, "The State Department ..."': the verb may be several words back,
+    # but not when a that-clause follows it ('Rubio said that once the Senate goes on recess, "I intend ..."')
+    words = tail.rstrip(",").split()[-reach:]
+    verbs = [k for k, w in enumerate(words) if SPEECH_VERB_RE.fullmatch(w.strip(",").lower())]
+    if not verbs or "that" in (w.lower() for w in words[verbs[-1] + 1:]):
+        return False
+    return tail.endswith(",") or verbs[-1] == len(words) - 1
 
 
 def paragraph_intro(para: str) -> Optional[str]:
@@ -174,6 +188,18 @@ def paragraph_intro(para: str) -> Optional[str]:
     return None
 
 
+
+
+# '“Trump's hidden tax plan,” by Jane Doe:' is a work's title with its byline ('“…,” by Monday, he said' is not)
+_BYLINE_AFTER = re.compile(r"[,\s]*by\s+(?:the\s+)?(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March"
+                           r"|April|May|June|July|August|September|October|November|December|Christmas|Easter)[A-Z]")
+
+
+def _narration_goes_on(content: str, after: str) -> bool:
+    """'“There's a sense of stability now,” and donations began to pick up': the comma ties the quote to a clause
+    of the narrator's own sentence (when nothing introduced the quote, it is a fragment of that sentence)."""
+    comma = bool(re.search(r",['’)\]]*$", content)) or after.startswith(",")
+    return comma and bool(re.match(r",?\s+(?:and|but|in|as|while|which|who|adding|noting|even)\b", after))
 
 
 def stage_direction(content: str) -> bool:
@@ -229,7 +255,12 @@ def is_direct(text: str, piece: Piece, para: tuple[int, int], prev_direct: Optio
         return False
     if not (ends_sentence or attributed_after) and re.match(r"\s+[a-z]", after):
         return False  # 'reported “2,521 shooting incidents” in the city': the narrator's sentence goes on
-    if _title_like(content) and not (attributed_after or re.search(r"[:,]\s*$", before)):
+    if _BYLINE_AFTER.match(after) or (_narration_goes_on(content, after) and not (
+            attributed_after or introduced or prev_direct is not None)):
+        return False
+    # a title after a comma ('his concert, "Girls, Girls, Girls."') is only speech right after a speech verb
+    if _title_like(content, full_stop=before.rstrip().endswith(",")) and not (
+            attributed_after or before.rstrip().endswith(":") or intro_attribution(before, 5)):
         return False
     if len(words) == 1 and not (attributed_after or introduced) and not re.search(r"[.!?]$", content):
         return False
