@@ -1,0 +1,24 @@
+"""Speakers in fiction: one test per rule, on made-up stories (issue 15, part 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audiocast.model import Article, Section
+from audiocast.understanding.segment import segment_article
+
+
+def speakers(*paragraphs: str) -> list[tuple[str, str]]:
+    """(speaker, text) of every quote segment of a story made of ``paragraphs``, padded to story length."""
+    padding = [f'"Line {i}."' for i in range(12)]  # many untagged quote paragraphs: a conversation, not a report
+    article = Article(source=Path("t.txt"), slug="t", title="T", author=None,
+                      sections=(Section(None, tuple(paragraphs) + tuple(padding)),))
+    got = [(s.speaker, s.text) for s in segment_article(article).segments if s.kind == "quote"]
+    return got[:len(got) - len(padding)]
+
+
+def test_a_titled_surname_that_is_also_a_place_word_is_a_person():
+    # "Hall", "Park", "Church" head institutions in news; after "Mrs." they are somebody's surname
+    got = speakers("Mrs. Hall lit the fire while Millie, her maid, laid the table in the parlour.",
+                   "Mrs. Hall, nothing loath, answered his questions. \"It's a steep road, sir,\" she said.")
+    assert got == [("Mrs. Hall", "It's a steep road, sir,")]
