@@ -22,3 +22,12 @@ def test_a_titled_surname_that_is_also_a_place_word_is_a_person():
     got = speakers("Mrs. Hall lit the fire while Millie, her maid, laid the table in the parlour.",
                    "Mrs. Hall, nothing loath, answered his questions. \"It's a steep road, sir,\" she said.")
     assert got == [("Mrs. Hall", "It's a steep road, sir,")]
+
+
+def test_the_name_right_before_the_verb_of_an_as_clause_speaks():
+    got = speakers("Meg and Beth sat by the fire.",
+                   'The faces brightened, but darkened again as Jo said sadly, "We have not got Father."')
+    assert got == [("Jo", "We have not got Father.")]
+    # "to hear X sing" names a singer of a song title, not a speaker
+    from audiocast.understanding.speakers import attribution_before
+    assert attribution_before("He wished he had gone to hear Fay Templeton sing ").name != "Fay Templeton"

@@ -266,7 +266,7 @@ def attribution_before(before: str) -> Optional[Attribution]:
             continue
         if part.strip():
             found = _make(part if len(part.split()) <= 8 else "", off)
-            return found or _chunk_subject(head, off)
+            return found or _name_before_verb(part, off + len(head) - len(part)) or _chunk_subject(head, off)
         tail = clause[verb.end():]
         cut = _NP_END.search(tail, 1) if tail.strip() else None
         found = _make(tail[:cut.start()] if cut else tail, off + verb.end(), True)
@@ -275,6 +275,21 @@ def attribution_before(before: str) -> Optional[Attribution]:
             found = _chunk_subject(head, off)
         return found
     return None
+
+
+_NAME_BEFORE_VERB = re.compile(r"(?:^|\b(?:as|when|while|till|until|whereupon|where|and|but|then|so|now)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+                               r"\s+(?:\w+ly\s+)?$")
+
+
+def _name_before_verb(part: str, off: int) -> Optional[Attribution]:
+    """The name right before the speech verb of a subordinate clause: "…darkened again as Jo said sadly,".
+
+    Only after a conjunction ("as", "when", "and"): "to hear Fay sing “See-Saw.”" names a singer, not a speaker.
+    """
+    m = _NAME_BEFORE_VERB.search(part)
+    if not m or m.group(1).split()[0].lower() in STOP_WORDS and not TITLES.get(m.group(1).split()[0].lower()):
+        return None
+    return _make(m.group(1), off + m.start(1))
 
 
 _LEAD_RE = re.compile(r"\s*(?:(?:and|but|then|so|yet|till|until|when|while|as|where|now|thus|at last|at length)\s+)*",
