@@ -354,7 +354,9 @@ def narration_subject(narration: str) -> Optional[Attribution]:
     text = narration.rstrip()
     if not text or text[-1] not in ".!?;:,—–-":
         return None
-    sentences = [m.start() for m in re.finditer(r"(?:^|(?<=[.!?…]))[\"”’')]*\s+(?=[\"“‘']?[A-Z])", text)]
+    # not after "Mr." / "Mrs.": "Mr. Bennet made no answer." is about Mr. Bennet, not "Bennet"
+    sentences = [m.start() for m in re.finditer(r"(?:^|(?<=[.!?…])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
+                                                r"(?<!\bSt\.))[\"”’')]*\s+(?=[\"“‘']?[A-Z])", text)]
     start = sentences[-1] if sentences else 0
     if len(text) - start > 400:
         return None
