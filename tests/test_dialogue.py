@@ -31,3 +31,26 @@ def test_the_name_right_before_the_verb_of_an_as_clause_speaks():
     # "to hear X sing" names a singer of a song title, not a speaker
     from audiocast.understanding.speakers import attribution_before
     assert attribution_before("He wished he had gone to hear Fay Templeton sing ").name != "Fay Templeton"
+
+
+def test_the_subject_of_a_narration_sentence_after_mr_is_the_titled_name():
+    from audiocast.understanding.speakers import narration_subject
+    assert narration_subject("Mr. Bennet made no answer.").name == "Mr. Bennet"
+    assert narration_subject("He left. Mrs. Hall sat down.").name == "Mrs. Hall"
+
+
+def test_after_a_narration_paragraph_its_subject_speaks_not_the_speaker_before_it():
+    got = speakers("Tom Reed and Ann Lee sat by the fire.", '"Is it late?" asked Tom.',
+                   "Ann Lee looked at the clock on the wall. She smiled.", '"Very late."')
+    assert [s for s, _ in got] == ["Tom", "Ann Lee"]
+
+
+def test_a_she_tag_is_never_given_to_a_man_by_turn_taking():
+    got = speakers("Tom Reed came home late.", '"My dear Tom," said his wife, "you are late."',
+                   "Tom Reed made no answer.", '"But it is late," returned she.')
+    assert got[-1] == ("Unattributed", "But it is late,")
+    from audiocast.understanding.dialogue import fitting_speaker
+    gender = {"Tom": "male", "Ann": "female", "Kim": "unknown"}.get
+    assert fitting_speaker("female", "Tom", ["Ann", "Tom"], gender) == "Ann"
+    assert fitting_speaker("female", "Kim", ["Ann", "Tom"], gender) == "Kim"  # nothing says Kim is not a she
+    assert fitting_speaker(None, "Tom", ["Ann"], gender) == "Tom"

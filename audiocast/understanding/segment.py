@@ -26,6 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
+from audiocast.understanding.dialogue import fitting_speaker
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -225,7 +226,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         if open_:
             guess, how = _unattributed(text, paras, p, group[0].piece, last_speakers, ents, dialogue, seen)
             for f in open_:
-                    f.speaker, f.how = guess, how
+                f.speaker, f.how = guess, how
+                if ents.story and f.attribution is not None:  # '“But it is,” returned she': not a he
+                    f.speaker = fitting_speaker(f.attribution.pronoun, guess, [sp for _, sp in last_speakers],
+                                                ents.gender)
         for f in group:
             label = _LABEL_RE.match(text, f.piece.start, f.piece.end)
             if label:  # a transcript line: "PENCE: Well, look, ..."
@@ -301,13 +305,16 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
                 # someone a he or a she: not a place the narration happened to name ("Vevey")
                 return (other if other and ents.gender(other) != "unknown" else None), "guess"
             return prev[1], "continued"
-    if prev and prev[0] >= p - 2:
+    if prev and prev[0] >= p - 2 and not ents.story:
         return prev[1], "continued"
     if p > 0 and not text[lo:first.open_mark].strip() and not (prev and prev[0] == p - 1):
-        # a quote paragraph after narration about someone ("She stood on the bridge...")
+        # a quote paragraph after narration about someone ("She stood on the bridge..."); in a story this comes
+        # before the speaker of the quote paragraph before it ("…known as Tuppence. She pounced at once. / “Tommy…”")
         who = _subject_of(text, *paras[p - 1], ents, seen)
         if who:
             return who, "guess"
+    if prev and prev[0] >= p - 2:
+        return prev[1], "continued"
     return None, "guess"
 
 
