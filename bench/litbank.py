@@ -168,7 +168,14 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "evaldata")
     ap.add_argument("--original", type=Path, required=True, help="LitBank's original/ folder (book texts)")
     ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--as-novel", action="store_true",
+                    help="score every excerpt as the whole novel it comes from is read: in story mode "
+                         "(coref.is_story), which a 2,000-word excerpt often falls short of")
     args = ap.parse_args()
+    if args.as_novel:
+        import audiocast.understanding.segment as segment
+
+        segment.is_story = lambda text, paras: True
     t = time.perf_counter()
     r = score(args.data / "litbank_quotations" / "tsv", args.original, args.errors)
     print("\n".join(r["errors"][:args.errors]))
