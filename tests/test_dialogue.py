@@ -54,3 +54,15 @@ def test_a_she_tag_is_never_given_to_a_man_by_turn_taking():
     assert fitting_speaker("female", "Tom", ["Ann", "Tom"], gender) == "Ann"
     assert fitting_speaker("female", "Kim", ["Ann", "Tom"], gender) == "Kim"  # nothing says Kim is not a she
     assert fitting_speaker(None, "Tom", ["Ann"], gender) == "Tom"
+
+
+def test_a_description_is_the_person_the_story_tied_it_to():
+    got = speakers("In front of the easel sat the artist himself, Basil Hallward, with Lord Henry Wotton.",
+                   '"You do not understand me, Harry," answered the artist.')
+    assert got == [("Basil Hallward", "You do not understand me, Harry,")]
+    got = speakers("Dr. Archie came into the room where Peter Kronborg waited for Archie.",
+                   '"Sit down," said the doctor.')
+    assert got == [("Archie", "Sit down,")]
+    # a description the story never tied to a name keeps its own label
+    got = speakers("Tom Reed walked into the inn.", '"Sit down," said the landlord.')
+    assert got == [("The landlord", "Sit down,")]

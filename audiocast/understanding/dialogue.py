@@ -1,4 +1,4 @@
-"""Fiction's own speaker rules, applied after :func:`audiocast.understanding.segment.find_quotes` has guessed.
+"""Fiction's own speaker rules: the sex of a pronoun tag, and descriptions that stand for a named person.
 
 A novel tags many lines with a bare "she said" / "returned he" that names nobody resolvable (the person was
 named only inside an earlier quote, or by a description); the turn-taking guess that then fills them in must at
@@ -7,7 +7,12 @@ least be of the tag's sex.  These rules apply to stories (:func:`audiocast.under
 
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Callable, Optional
+
+from audiocast.understanding.entities import Entities
+from audiocast.understanding.names import not_a_person
 
 TURNS_BACK = 12  # quote paragraphs looked back for a speaker of the tag's sex
 
@@ -24,3 +29,46 @@ def fitting_speaker(pronoun: Optional[str], guess: Optional[str], earlier: list[
     if pronoun not in ("male", "female") or guess is None or gender(guess) in (pronoun, "unknown"):
         return guess
     return next((sp for sp in reversed(earlier[-TURNS_BACK:]) if sp and gender(sp) == pronoun), None)
+
+
+# "the doctor" is the one the story calls "Dr. Archie"; "the parson", "Parson Tringham"
+_ROLE_TITLES = {
+    "doctor": ("dr", "doctor"), "captain": ("capt", "captain"), "colonel": ("col", "colonel"), "major": ("major",),
+    "general": ("gen", "general"), "professor": ("prof", "professor"), "parson": ("parson", "rev", "reverend"),
+    "vicar": ("vicar", "rev", "reverend"), "rector": ("rector", "rev", "reverend"), "judge": ("judge",),
+    "sergeant": ("sergeant", "sgt"), "lieutenant": ("lieutenant", "lt"), "inspector": ("inspector",),
+    "squire": ("squire",), "count": ("count",), "countess": ("countess",), "baron": ("baron",),
+    "baroness": ("baroness",), "duke": ("duke",), "duchess": ("duchess",), "prince": ("prince",),
+    "princess": ("princess",), "marquis": ("marquis",), "abbé": ("abbé",), "nurse": ("nurse",),
+    "governor": ("governor", "gov"), "admiral": ("admiral", "adm"), "father": (), "mother": (),
+}
+LOOK_BACK = 20000  # characters of the story searched for the one the description stands for
+
+
+def role_name(ents: Entities, phrase: str, at: int) -> Optional[str]:
+    """The named person a story's description stands for, when the story has tied the two together, or None.
+
+    "said the doctor" after "Dr. Archie"; "answered the artist" after "…was sitting the artist himself, Basil
+    Hallward,"; "the old man" after "Gabriel Oak, the old man,". The latest such person before ``at`` wins.
+    """
+    words = re.findall(r"[\w'’-]+", phrase.lower())
+    if len(words) < 2 or words[0] != "the":
+        return None
+    head = re.escape(words[-1])
+    titles = _ROLE_TITLES.get(words[-1], ())
+    after = re.compile(r"\s*,\s*(?:the|a|an)\s+(?:[\w'’-]+\s+){0,3}?" + head + r"\b")
+    before = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}?" + head + r"(?:\s+(?:himself|herself))?\s*,\s*$")
+    text = ents.text
+    i = bisect.bisect_left(ents.offsets, at) - 1
+    while i >= 0 and ents.offsets[i] >= at - LOOK_BACK:
+        m = ents.mentions[i]
+        i -= 1
+        name = ents.canonical(m.name, m.offset)
+        if not ents.is_name(name) or not_a_person(name):
+            continue
+        end = m.offset + len(m.name)
+        title = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, m.offset - 16):m.offset])  # "Dr. " before "Archie"
+        if m.name.split()[0].lower().rstrip(".") in titles or (title and title.group(1).lower() in titles) \
+                or after.match(text, end, end + 80) or before.search(text, max(0, m.offset - 80), m.offset):
+            return name
+    return None

@@ -26,7 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
-from audiocast.understanding.dialogue import fitting_speaker
+from audiocast.understanding.dialogue import fitting_speaker, role_name
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -99,6 +99,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
             found = nominal(ents, att.name, at, speakers)
+        if found is None and ents.story:
+            found = role_name(ents, att.name, at)  # "said the doctor": the one the story calls "Dr. Archie"
         return found or att.name
     if att.pronoun not in ("male", "female"):
         return None
