@@ -36,7 +36,7 @@ _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "tell
               "speak": ["spoke", "speaks"], "think": ["thought", "thinks"], "sing": ["sang", "sings"],
               "go on": ["went on", "goes on"], "put it": ["put it", "puts it"], "chime in": ["chimed in"],
               "point out": ["pointed out", "points out"], "bid": ["bade"]}
-_DOUBLE = {"snap", "admit", "quip", "sob", "chat", "plead", "regret", "stop", "beg", "nod"}
+_DOUBLE = {"snap", "admit", "quip", "sob", "chat", "regret", "stop", "beg", "nod"}
 
 
 def _forms(verb: str) -> set[str]:
