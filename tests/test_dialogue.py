@@ -66,3 +66,13 @@ def test_a_description_is_the_person_the_story_tied_it_to():
     # a description the story never tied to a name keeps its own label
     got = speakers("Tom Reed walked into the inn.", '"Sit down," said the landlord.')
     assert got == [("The landlord", "Sit down,")]
+
+
+def test_a_story_tags_a_line_with_any_verb_after_a_comma():
+    got = speakers("Carol Milford and Tom Reed walked home.", '"I just love common workmen," glowed Carol.',
+                   '"You never say so," Tom grinned.')
+    assert [s for s, _ in got] == ["Carol", "Tom"]
+    from audiocast.understanding.dialogue import fiction_tag
+    assert fiction_tag("Amen,", " I yawned.").name == "i"
+    assert fiction_tag("Yes.", " He left the room.") is None  # a full stop: narration follows, not a tag
+    assert fiction_tag("Well,", " Then he walked on.") is None

@@ -1,4 +1,4 @@
-"""Fiction's own speaker rules: the sex of a pronoun tag, and descriptions that stand for a named person.
+"""Fiction's own speaker rules: tags with any verb, the sex of a pronoun tag, descriptions that stand for a person.
 
 A novel tags many lines with a bare "she said" / "returned he" that names nobody resolvable (the person was
 named only inside an earlier quote, or by a description); the turn-taking guess that then fills them in must at
@@ -13,6 +13,7 @@ from typing import Callable, Optional
 
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.names import not_a_person
+from audiocast.understanding.speakers import STOP_WORDS, Attribution
 
 TURNS_BACK = 12  # quote paragraphs looked back for a speaker of the tag's sex
 
@@ -72,3 +73,33 @@ def role_name(ents: Entities, phrase: str, at: int) -> Optional[str]:
                 or after.match(text, end, end + 80) or before.search(text, max(0, m.offset - 80), m.offset):
             return name
     return None
+
+
+_WHO = r"(I|he|she|(?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+_TAG_SUBJECT_FIRST = re.compile(r"\s*" + _WHO + r"\s+(?:\w+ly\s+)?([a-z]{3,}ed)\b")
+_TAG_VERB_FIRST = re.compile(r"\s*([a-z]{3,}ed)\s+" + _WHO + r"(?=[\s,.;:!?]|$)")
+_NOT_TAG_VERBS = {"used", "seemed", "appeared", "wanted", "needed", "tried", "happened", "started"}
+
+
+def fiction_tag(speech: str, after: str) -> Optional[Attribution]:
+    """The speaker of a story's quote whose tag uses a verb of no speech ("“Amen,” I yawned.", "“…,” he
+    grinned", "“I just love workmen,” glowed Carol."), or None.
+
+    Only when the quote ends in a comma (or "!"/"?" followed by a lower-case tag): the sentence goes on into its
+    tag, which is how fiction attributes a line; "“Yes.” He left the room." is narration, not a tag.
+    """
+    speech = speech.rstrip()
+    first = re.match(r"\s*(\S)", after)
+    if not speech or not first or not (speech.endswith(",") or speech[-1] in "!?" and first.group(1).islower()
+                                       or first.group(1) == "I" and speech[-1] in "!?"):
+        return None
+    m = _TAG_SUBJECT_FIRST.match(after)
+    k, v = 1, 2
+    if m is None:
+        m, k, v = _TAG_VERB_FIRST.match(after), 2, 1
+    if m is None or m.group(v) in _NOT_TAG_VERBS or m.group(k).split()[0].lower() in STOP_WORDS - {"i", "he", "she"}:
+        return None
+    who = m.group(k)
+    if who.lower() in ("i", "he", "she"):
+        return Attribution(who.lower(), m.start(k), {"i": "unknown", "he": "male", "she": "female"}[who.lower()])
+    return Attribution(who, m.start(k))

@@ -26,7 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
-from audiocast.understanding.dialogue import fitting_speaker, role_name
+from audiocast.understanding.dialogue import fiction_tag, fitting_speaker, role_name
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -180,6 +180,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             nxt = group[k + 1].piece if k + 1 < len(group) else None
             after = _after_text(text, pc, nxt, paras[p])
             att = attribution_after(after)
+            if att is None and story:
+                att = fiction_tag(text[pc.start:pc.end], after)  # '“Amen,” I yawned.'
             if att is not None:
                 f.attribution = att
                 base = (pc.close_mark + 1) if pc.close_mark is not None else pc.end
