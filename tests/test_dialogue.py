@@ -76,3 +76,15 @@ def test_a_story_tags_a_line_with_any_verb_after_a_comma():
     assert fiction_tag("Amen,", " I yawned.").name == "i"
     assert fiction_tag("Yes.", " He left the room.") is None  # a full stop: narration follows, not a tag
     assert fiction_tag("Well,", " Then he walked on.") is None
+
+
+def test_a_narrator_who_names_themself_speaks_under_that_name():
+    got = speakers("My father's family name being Pirrip, I called myself Pip, and came to be called Pip.",
+                   '"Tell us your name!" said the man. "Quick!"', '"Pip, sir," I said.')
+    assert got[-1] == ("Pip", "Pip, sir,")
+
+
+def test_an_interjection_or_a_single_vocative_does_not_name_the_narrator():
+    got = speakers("The man seized me by the chin.", '"Quick!" said the man.', '"Yes, sir," I said.',
+                   '"Now, Jack, let go!" cried his sister.', '"I will," I said.')
+    assert got[1][0] == "The narrator" and got[3][0] == "The narrator"

@@ -37,14 +37,27 @@ def _narrator_name(text: str, quotes: list[tuple[int, str, Optional[str], str]])
         quoted = " ".join(speech for paragraph, speech, _, _ in quotes if paragraph == q)
         votes.update(set(_VOCATIVE.findall(quoted)))
     named = {speaker for _, _, speaker, how in quotes if how == "explicit"}
+    own = " ".join(speech for _, speech, speaker, _ in quotes if speaker == NARRATOR)
+    others = {speech for _, speech, speaker, _ in quotes if speaker != NARRATOR}
+    narration = text
+    for speech in others:
+        narration = narration.replace(speech, " ")
+    # "So, I called myself Pip", "my name is Ishmael": the narrator names themself, in the narration or their lines
+    selves = Counter(m.group(1) for m in _SELF_NAMED.finditer(narration + " " + own) if m.group(1).split()[-1]
+                     not in {w for s in named if s for w in s.split()})
+    if selves:
+        return selves.most_common(1)[0][0]
     ranked = [(n, k) for n, k in votes.most_common() if n not in named and n.split()[-1] not in
               {w for s in named if s for w in s.split()} and n.lower() not in STOP_WORDS
-              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)]  # "Oh", "Yes": not names
-    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]):
+              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)  # "Oh", "Yes": not names
+              and re.search(r"[a-z,;]\s+" + re.escape(n) + r"\b", text)]  # "Quick!": used as a name somewhere
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
 
 
+_SELF_NAMED = re.compile(r"\b(?:[Mm]y name (?:is|was)|I called myself|[Cc]all me|I am|I was called)\s+"
+                         r"((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b(?![\w'’])")
 _VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
                        r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)")
 
