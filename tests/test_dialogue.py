@@ -88,3 +88,9 @@ def test_an_interjection_or_a_single_vocative_does_not_name_the_narrator():
     got = speakers("The man seized me by the chin.", '"Quick!" said the man.', '"Yes, sir," I said.',
                    '"Now, Jack, let go!" cried his sister.', '"I will," I said.')
     assert got[1][0] == "The narrator" and got[3][0] == "The narrator"
+
+
+def test_the_one_called_dear_by_name_in_a_line_is_not_its_speaker():
+    from audiocast.understanding.segment import addressed
+    assert addressed("But, Margaret dear, I mean we must be practical.", "Margaret")
+    assert not addressed("Margaret is dear to me.", "Margaret")

@@ -253,7 +253,7 @@ def addressed(speech: str, name: str) -> bool:
     """True when ``speech`` calls ``name`` by name ("Safe home, Euan," / "My dear Mr. Bennet") as its addressee."""
     words = [w for w in name.replace(".", "").split() if len(w) > 2 and w[0].isupper()]
     return any(re.search(r"(?:^|[,;!?—–]\s*|\b[Dd]ear\s+|\b(?:Mr|Mrs|Miss|Ms)\.?\s+)" + re.escape(w)
-                         + r"\s*(?:[,!?.;—–]|$)", speech.strip()) for w in words)
+                         + r"(?:\s+dear(?:est)?)?\s*(?:[,!?.;—–]|$)", speech.strip()) for w in words)  # "Margaret dear,"
 
 
 def _not_the_addressee(text: str, group: list[_Found], ents: Entities, dialogue: Optional[tuple[str, str]],
@@ -335,7 +335,7 @@ def _callee(text: str, para: tuple[int, int], speaker: Optional[str], ents: Enti
     """A person the previous quote paragraph addresses by name (not its own speaker)."""
     quoted = " ".join(m.group(1) for m in re.finditer(r"[\"“]([^\"“”]*)[\"”]?", text[para[0]:para[1]]))
     for m in re.finditer(r"(?:^|[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
-                         r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)", quoted):
+                         r"(?=(?:\s+dear(?:est)?)?\s*[,!?.;—–](?:\s|$)|\s*$)", quoted):
         name = ents.canonical(m.group(1), para[0])
         if name != speaker and name.split()[-1] not in (speaker or "").split() and ents.known(name, para[0]):
             return name
