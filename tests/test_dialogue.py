@@ -94,3 +94,10 @@ def test_the_one_called_dear_by_name_in_a_line_is_not_its_speaker():
     from audiocast.understanding.segment import addressed
     assert addressed("But, Margaret dear, I mean we must be practical.", "Margaret")
     assert not addressed("Margaret is dear to me.", "Margaret")
+
+
+def test_a_word_the_story_uses_once_is_no_antecedent_for_he():
+    got = speakers("John Rolfe sat by the fire with me, and John Rolfe was silent.", '"She was fair," I said.',
+                   '"So she was," he answered. "So she was." Locking his hands behind his head, he raised his face '
+                   'to the star. "Brave and gentle," he mused.')
+    assert [s for s, _ in got][1:] == ["John Rolfe"] * 3

@@ -99,6 +99,7 @@ class Entities:
         for t in self.first_titled:
             self.family[bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
         self._first_seen: Optional[dict[str, int]] = None
+        self._once: Optional[set[str]] = None
         self._names: Optional[set[str]] = None
         self.votes: dict[str, Counter] = defaultdict(Counter)
         self._vote_pronouns()
@@ -245,6 +246,14 @@ class Entities:
             self._gender_cache[name] = g
         return self._gender_cache[name]
 
+    def passing(self, name: str, speakers: set[str] = frozenset()) -> bool:
+        """A one-word name a story mentions once and nobody quotes: a word in passing ("“So do I.” Locking his
+        hands…", the "Coach and Horses", a tombstone's "Roger"), not a character a "he"/"the man" stands for."""
+        if self._once is None:
+            seen = Counter(self.canonical(m.name, m.offset) for m in self.mentions)
+            self._once = {n for n, k in seen.items() if k == 1 and " " not in n}
+        return name in self._once and name not in speakers
+
     def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
                exclude: frozenset[str] = frozenset()) -> Optional[str]:
         """The most recent name before ``offset`` whose gender fits (known gender first).
@@ -256,7 +265,8 @@ class Entities:
         fallback = loose = None
         while i >= 0 and self.offsets[i] >= offset - limit:
             name = self.canonical(self.mentions[i].name, self.offsets[i])
-            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name):
+            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name) \
+                    or self.story and self.passing(name, speakers):
                 i -= 1
                 continue
             g = self.gender(name)
