@@ -101,3 +101,15 @@ def test_a_word_the_story_uses_once_is_no_antecedent_for_he():
                    '"So she was," he answered. "So she was." Locking his hands behind his head, he raised his face '
                    'to the star. "Brave and gentle," he mused.')
     assert [s for s, _ in got][1:] == ["John Rolfe"] * 3
+
+
+def test_a_word_glued_to_a_name_at_a_sentence_start_is_not_part_of_the_name():
+    got = speakers("Douglas sat by the fire, and Douglas was silent. The story came later. Poor Douglas, before "
+                   'his death, sent it to me. "It is dreadful," he said.')
+    assert got == [("Douglas", "It is dreadful,")]
+    from audiocast.understanding.entities import Entities
+    names = {m.name for m in Entities("It was late. Fifteen-year-old Jo sat down by Meg.").mentions}
+    assert "Jo" in names and "Fifteen-year-old Jo" not in names
+    # a name the story keeps using whole stays whole
+    story = " ".join(["Ragged Dick woke late, and Dick rose."] * 3)
+    assert "Ragged Dick" in {m.name for m in Entities(story).mentions}

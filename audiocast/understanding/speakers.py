@@ -61,7 +61,7 @@ TITLES = {
     "mrs": "female", "mrs.": "female", "ms": "female", "ms.": "female", "miss": "female", "madam": "female",
     "madame": "female", "lady": "female", "queen": "female", "mme": "female", "mme.": "female",
 }
-_NEUTRAL_TITLES = {
+NEUTRAL_TITLES = {
     "dr", "dr.", "sen", "sen.", "senator", "rep", "rep.", "representative", "gov", "gov.", "governor", "president",
     "vice", "secretary", "gen", "gen.", "general", "lt", "lt.", "col", "col.", "capt", "capt.", "captain", "sgt",
     "sgt.", "prof", "prof.", "professor", "rev", "rev.", "reverend", "judge", "justice", "mayor", "chairman",
@@ -164,7 +164,7 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
             run = run[cut[-1] + 1:]
         # keep Mr./Mrs./Miss (they carry gender and tell Bennets apart); drop job titles
         while len(run) > 1 and run[0].lower() not in TITLES and \
-                run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | STOP_WORDS:
+                run[0].lower().rstrip(".") in {t.rstrip(".") for t in NEUTRAL_TITLES} | STOP_WORDS:
             run = run[1:]
         if run[0].lower() not in TITLES:
             run = person_words(run)  # "North Carolina’s Ada Fisher", "Republican Donald Trump"
@@ -371,7 +371,7 @@ def bare(name: str) -> list[str]:
     return person_words(words) if len(words) > 2 else words
 
 
-_ALL_TITLES = set(TITLES) | _NEUTRAL_TITLES
+_ALL_TITLES = set(TITLES) | NEUTRAL_TITLES
 
 
 def title_gender(name: str) -> Optional[str]:
