@@ -96,11 +96,14 @@ def test_the_one_called_dear_by_name_in_a_line_is_not_its_speaker():
     assert not addressed("Margaret is dear to me.", "Margaret")
 
 
-def test_a_word_the_story_uses_once_is_no_antecedent_for_he():
+def test_a_word_the_story_uses_once_is_no_antecedent_for_he_but_a_first_name_is():
     got = speakers("John Rolfe sat by the fire with me, and John Rolfe was silent.", '"She was fair," I said.',
                    '"So she was," he answered. "So she was." Locking his hands behind his head, he raised his face '
                    'to the star. "Brave and gentle," he mused.')
     assert [s for s, _ in got][1:] == ["John Rolfe"] * 3
+    got = speakers("Ann Lee sat by the fire when William appeared. He was a very active lad.",
+                   '"Can I have my dinner?" he cried.')
+    assert got == [("William", "Can I have my dinner?")]
 
 
 def test_a_word_glued_to_a_name_at_a_sentence_start_is_not_part_of_the_name():

@@ -282,10 +282,11 @@ class Entities:
 
     def passing(self, name: str, speakers: set[str] = frozenset()) -> bool:
         """A one-word name a story mentions once and nobody quotes: a word in passing ("“So do I.” Locking his
-        hands…", the "Coach and Horses", a tombstone's "Roger"), not a character a "he"/"the man" stands for."""
+        hands…", the "Coach and Horses"), not a character a "he"/"the man" stands for.  A first name ("William
+        appeared at half-past twelve.") is a person however often it is used."""
         if self._once is None:
             seen = Counter(self.canonical(m.name, m.offset) for m in self.mentions)
-            self._once = {n for n, k in seen.items() if k == 1 and " " not in n}
+            self._once = {n for n, k in seen.items() if k == 1 and " " not in n and not is_first_name(n)}
         return name in self._once and name not in speakers
 
     def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
