@@ -104,6 +104,10 @@ def test_a_word_the_story_uses_once_is_no_antecedent_for_he_but_a_first_name_is(
     got = speakers("Ann Lee sat by the fire when William appeared. He was a very active lad.",
                    '"Can I have my dinner?" he cried.')
     assert got == [("William", "Can I have my dinner?")]
+    # ... but not a first name an article makes a common noun
+    got = speakers("Ann Lee sat by the fire. He was a tall lad with a touch of the Dane about him.",
+                   '"Can I have my dinner?" he cried.')
+    assert got == [("Unattributed", "Can I have my dinner?")]
 
 
 def test_a_word_glued_to_a_name_at_a_sentence_start_is_not_part_of_the_name():

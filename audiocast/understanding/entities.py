@@ -283,10 +283,14 @@ class Entities:
     def passing(self, name: str, speakers: set[str] = frozenset()) -> bool:
         """A one-word name a story mentions once and nobody quotes: a word in passing ("“So do I.” Locking his
         hands…", the "Coach and Horses"), not a character a "he"/"the man" stands for.  A first name ("William
-        appeared at half-past twelve.") is a person however often it is used."""
+        appeared at half-past twelve.") is a person however often it is used, unless an article makes it a
+        common noun ("a touch of the Dane about him")."""
         if self._once is None:
             seen = Counter(self.canonical(m.name, m.offset) for m in self.mentions)
-            self._once = {n for n, k in seen.items() if k == 1 and " " not in n and not is_first_name(n)}
+            article = {self.canonical(m.name, m.offset) for m in self.mentions
+                       if re.search(r"\b(?:the|a|an)\s+$", self.text[max(0, m.offset - 5):m.offset])}
+            self._once = {n for n, k in seen.items() if k == 1 and " " not in n
+                          and (not is_first_name(n) or n in article)}
         return name in self._once and name not in speakers
 
     def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
