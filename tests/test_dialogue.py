@@ -120,3 +120,9 @@ def test_a_word_glued_to_a_name_at_a_sentence_start_is_not_part_of_the_name():
     # a name the story keeps using whole stays whole
     story = " ".join(["Ragged Dick woke late, and Dick rose."] * 3)
     assert "Ragged Dick" in {m.name for m in Entities(story).mentions}
+
+
+def test_a_family_is_not_the_he_of_a_tag():
+    got = speakers("Robert Rassendyll sat with his wife. Robert Rassendyll was the head of the house, as the "
+                   "Rassendylls had been for generations.", '"You ought to work," she said. "You never do," he added.')
+    assert [s for s, _ in got] == ["Unattributed", "Robert Rassendyll"]

@@ -132,6 +132,7 @@ class Entities:
             self.family[bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
         self._first_seen: Optional[dict[str, int]] = None
         self._once: Optional[set[str]] = None
+        self._families: Optional[set[str]] = None
         self._names: Optional[set[str]] = None
         self.votes: dict[str, Counter] = defaultdict(Counter)
         self._vote_pronouns()
@@ -281,17 +282,26 @@ class Entities:
         return self._gender_cache[name]
 
     def passing(self, name: str, speakers: set[str] = frozenset()) -> bool:
-        """A one-word name a story mentions once and nobody quotes: a word in passing ("“So do I.” Locking his
-        hands…", the "Coach and Horses"), not a character a "he"/"the man" stands for.  A first name ("William
-        appeared at half-past twelve.") is a person however often it is used, unless an article makes it a
-        common noun ("a touch of the Dane about him")."""
+        """A family ("the Rassendylls"), or a one-word name a story mentions once and nobody quotes: a word in
+        passing ("“So do I.” Locking his hands…", the "Coach and Horses"), not a character a "he"/"the man"
+        stands for.  A first name ("William appeared at half-past twelve.") is a person however often it is used,
+        unless an article makes it a common noun ("a touch of the Dane about him")."""
         if self._once is None:
             seen = Counter(self.canonical(m.name, m.offset) for m in self.mentions)
             article = {self.canonical(m.name, m.offset) for m in self.mentions
                        if re.search(r"\b(?:the|a|an)\s+$", self.text[max(0, m.offset - 5):m.offset])}
             self._once = {n for n, k in seen.items() if k == 1 and " " not in n
                           and (not is_first_name(n) or n in article)}
-        return name in self._once and name not in speakers
+        return name in self._once and name not in speakers or self._family(name)
+
+    def _family(self, name: str) -> bool:
+        """"the Rassendylls", "the Bennets": a family (the plural of a name the story also uses), not one person."""
+        if self._families is None:
+            named = {self.canonical(m.name, m.offset) for m in self.mentions}
+            surnames = named | {n.split()[-1] for n in named}
+            self._families = {n for n in named if n.endswith("s") and " " not in n and n[:-1] in surnames
+                              and re.search(r"\bthe\s+" + re.escape(n) + r"\b", self.text)}
+        return name in self._families
 
     def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
                exclude: frozenset[str] = frozenset()) -> Optional[str]:

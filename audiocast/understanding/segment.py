@@ -352,7 +352,8 @@ def _subject_of(text: str, lo: int, hi: int, ents: Entities, seen: set[str]) -> 
     if att.pronoun is None and (att.name.split()[0].lower() in ("the", "a", "an", "his", "her", "its")
                                 or not ents.is_name(att.name.split()[0])):
         return None
-    return _resolve(ents, att, lo + att.offset + 1, None, seen)
+    who = _resolve(ents, att, lo + att.offset + 1, None, seen)
+    return None if who and ents.story and ents.passing(who, seen) else who  # "as the Rassendylls had been."
 
 
 def _blank_quotes(text: str, pieces: list[Piece]) -> str:
