@@ -354,7 +354,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "evaldata")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses of each kind")
     ap.add_argument("--split", default="dev,train",
-                    help="PolNeAR split folders, comma-separated (dev and train here; test where available)")
+                    help="PolNeAR split folders, comma-separated (dev and train here; test where available; "
+                         "none: PDNC only)")
     ap.add_argument("--gold", choices=("strict", "direct", "ann"), default="strict",
                     help="which PolNeAR gold --errors lists span misses against (both are scored)")
     ap.add_argument("--litbank-original", type=Path, default=None,
@@ -368,7 +369,7 @@ def main() -> None:
     rows = []
     times = []
     all_errors: list[str] = []
-    for sp in args.split.split(","):
+    for sp in [s for s in args.split.split(",") if s and s != "none"]:  # "none": the novels only
         t0 = time.perf_counter()
         pn = polnear(args.data, args.errors if args.gold == "strict" else 0, sp)
         t1 = time.perf_counter()

@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
-from audiocast.understanding.names import first_name_gender, not_a_person
-from audiocast.understanding.speakers import (ABBREV, NAME_RUN_RE, PRONOUNS, STOP_WORDS, SPEECH_VERB_RE, TITLES, bare,
-                                sentence_end, title_gender)
+from audiocast.understanding.names import first_name_gender, is_first_name, not_a_person
+from audiocast.understanding.speakers import (ABBREV, NAME_RUN_RE, NEUTRAL_TITLES, PRONOUNS, STOP_WORDS, SPEECH_VERB_RE,
+                                              TITLES, bare, sentence_end, title_gender)
 
 @dataclass(frozen=True)
 class Mention:
@@ -27,8 +27,12 @@ class Mention:
     name: str
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Capitalised name runs of ``text``: function words, common words and sentence breaks cut out."""
+def find_mentions(text: str, stripped: Optional[dict] = None) -> list[Mention]:
+    """Capitalised name runs of ``text``: function words, common words and sentence breaks cut out.
+
+    With ``stripped`` (stories), a word glued to the front of a rare run is cut ("Poor Douglas" -> "Douglas") and
+    ``stripped`` gets {"Poor Douglas": "Douglas", offset of "Douglas": offset of "Poor"}.
+    """
     lower = Counter(re.findall(r"(?<![\w'’])[a-z][a-z'’\-]*", text))
     upper = Counter(re.findall(r"(?<![\w'’])[A-Z][a-z'’\-]*", text))
 
@@ -48,6 +52,26 @@ def find_mentions(text: str) -> list[Mention]:
             return False  # "Alice said" : a name
         return not inner[w] and bool(re.search(r"(?:^|[.!?…][\"”’')]*\s+|\n\s*)[\"“‘']?$", text[max(0, off - 4):off]))
 
+    counts: dict[str, int] = {}
+
+    def count(words: list[str]) -> int:
+        key = " ".join(words)
+        if key not in counts:
+            counts[key] = len(re.findall(r"(?<![\w'’-])" + r"\s+".join(map(re.escape, words)) + r"(?![\w'’-])", text))
+        return counts[key]
+
+    def glued(run: list[tuple[int, str]]) -> bool:
+        """A sentence-opening word stuck to a name: "Poor Douglas", "Presently Tom", "Fifteen-year-old Jo": a rare
+        run whose rest the text uses alone; not a name the story keeps using whole ("Ragged Dick")."""
+        w = run[0][1].rstrip(".,")
+        if re.search(r"-year-old$", w):
+            return True
+        if not w[1:].islower() or w.lower() in TITLES or w.lower() in NEUTRAL_TITLES or is_first_name(w):
+            return False
+        words = [t.rstrip(".,") for _, t in run]
+        whole = count(words)
+        return whole <= 2 and (lower[w.lower()] > 0 or count(words[1:]) - whole >= 2)
+
     out: list[Mention] = []
     for m in NAME_RUN_RE.finditer(text):
         toks = [(t.start() + m.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
@@ -60,6 +84,12 @@ def find_mentions(text: str) -> list[Mention]:
         for run in runs:
             while run and common(run[0][1]) and run[0][1].lower().rstrip(".") not in TITLES:
                 run = run[1:]
+            whole, begin = " ".join(t for _, t in run), run[0][0] if run else 0
+            while stripped is not None and len(run) > 1 and glued(run):
+                run = run[1:]
+            if stripped is not None and len(whole) > len(" ".join(t for _, t in run)) > 0:
+                stripped[whole.rstrip(".,")] = " ".join(t for _, t in run).rstrip(".,")
+                stripped[run[0][0]] = begin  # where the sentence-opening run began (a subject position)
             while run and (not run[-1][1][:1].isupper() or run[-1][1].lower().rstrip(".") in STOP_WORDS):
                 run = run[:-1]
             if not run or len(run) == 1 and sentence_word(*run[0]):
@@ -81,7 +111,9 @@ class Entities:
         self.text = text
         self.story_votes = story_votes  # a quote's own "she said" votes the gender of the name before it
         self.story = False  # a long dialogue-led text (fiction): "he said" follows recency, see coref.is_story
-        self.mentions = find_mentions(text)
+        self.stripped: dict = {}
+        # a story's sentence-opening "Poor Douglas" is Douglas; news keeps its runs as written
+        self.mentions = find_mentions(text, self.stripped if story_votes else None)
         self.offsets = [m.offset for m in self.mentions]
         self.full: dict[str, list[tuple[int, str]]] = defaultdict(list)  # last word -> [(offset, full name)]
         self.count: Counter[str] = Counter()
@@ -99,12 +131,15 @@ class Entities:
         for t in self.first_titled:
             self.family[bare(t)[-1]].add(t.split()[0].lower().rstrip("."))
         self._first_seen: Optional[dict[str, int]] = None
+        self._once: Optional[set[str]] = None
+        self._families: Optional[set[str]] = None
         self._names: Optional[set[str]] = None
         self.votes: dict[str, Counter] = defaultdict(Counter)
         self._vote_pronouns()
 
     def _subject(self, offset: int) -> bool:
         """A mention that opens a sentence or clause: the likely antecedent of a later he/she."""
+        offset = self.stripped.get(offset, offset)  # "Poor Douglas, before his death": Douglas is the subject
         return bool(re.search(r"(?:^|[.!?:;,\n\"“”]|\band)\s*$", self.text[max(0, offset - 6):offset]))
 
     def _vote_pronouns(self) -> None:
@@ -161,6 +196,7 @@ class Entities:
 
     def canonical(self, name: str, offset: int) -> str:
         """Full name for a short one used at ``offset``: "Haigh" -> "Andrew Haigh" when used earlier."""
+        name = self.stripped.get(name, name)  # "Poor Douglas, before his death," is Douglas
         words = bare(name)
         if len(words) != 1:
             return " ".join(words) if not title_gender(name) else self._titled(name, words, offset)
@@ -245,6 +281,28 @@ class Entities:
             self._gender_cache[name] = g
         return self._gender_cache[name]
 
+    def passing(self, name: str, speakers: set[str] = frozenset()) -> bool:
+        """A family ("the Rassendylls"), or a one-word name a story mentions once and nobody quotes: a word in
+        passing ("“So do I.” Locking his hands…", the "Coach and Horses"), not a character a "he"/"the man"
+        stands for.  A first name ("William appeared at half-past twelve.") is a person however often it is used,
+        unless an article makes it a common noun ("a touch of the Dane about him")."""
+        if self._once is None:
+            seen = Counter(self.canonical(m.name, m.offset) for m in self.mentions)
+            article = {self.canonical(m.name, m.offset) for m in self.mentions
+                       if re.search(r"\b(?:the|a|an)\s+$", self.text[max(0, m.offset - 5):m.offset])}
+            self._once = {n for n, k in seen.items() if k == 1 and " " not in n
+                          and (not is_first_name(n) or n in article)}
+        return name in self._once and name not in speakers or self._family(name)
+
+    def _family(self, name: str) -> bool:
+        """"the Rassendylls", "the Bennets": a family (the plural of a name the story also uses), not one person."""
+        if self._families is None:
+            named = {self.canonical(m.name, m.offset) for m in self.mentions}
+            surnames = named | {n.split()[-1] for n in named}
+            self._families = {n for n in named if n.endswith("s") and " " not in n and n[:-1] in surnames
+                              and re.search(r"\bthe\s+" + re.escape(n) + r"\b", self.text)}
+        return name in self._families
+
     def recent(self, offset: int, gender: str, speakers: set[str] = frozenset(), limit: int = 3000,
                exclude: frozenset[str] = frozenset()) -> Optional[str]:
         """The most recent name before ``offset`` whose gender fits (known gender first).
@@ -256,7 +314,8 @@ class Entities:
         fallback = loose = None
         while i >= 0 and self.offsets[i] >= offset - limit:
             name = self.canonical(self.mentions[i].name, self.offsets[i])
-            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name):
+            if name in exclude or i in self.places or not self.is_name(name) or not_a_person(name) \
+                    or self.story and self.passing(name, speakers):
                 i -= 1
                 continue
             g = self.gender(name)

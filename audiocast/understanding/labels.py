@@ -27,6 +27,8 @@ def final_names(text: str, quotes: list[tuple[int, str, Optional[str], str]]) ->
 def _narrator_name(text: str, quotes: list[tuple[int, str, Optional[str], str]]) -> Optional[str]:
     """The first-person narrator's name: the one the others call by name in the quotes around "I said"
     ("“My dear Watson,” said Holmes."), when one name clearly leads and never speaks under its own tag."""
+    if not any(speaker == NARRATOR for _, _, speaker, _ in quotes):
+        return None
     speaker_of: dict[int, set[Optional[str]]] = {}
     for paragraph, _, speaker, _ in quotes:
         speaker_of.setdefault(paragraph, set()).add(speaker)
@@ -37,14 +39,24 @@ def _narrator_name(text: str, quotes: list[tuple[int, str, Optional[str], str]])
         quoted = " ".join(speech for paragraph, speech, _, _ in quotes if paragraph == q)
         votes.update(set(_VOCATIVE.findall(quoted)))
     named = {speaker for _, _, speaker, how in quotes if how == "explicit"}
+    others = " ".join(speech for _, speech, speaker, _ in quotes if speaker != NARRATOR)
+    # "So, I called myself Pip", "my name is Ishmael": the narrator names themself, in the narration or their lines
+    # (not "I am Dracula" in someone else's)
+    selves = Counter(m.group(1) for m in _SELF_NAMED.finditer(text) if m.group(1).split()[-1]
+                     not in {w for s in named if s for w in s.split()} and m.group(0) not in others)
+    if selves:
+        return selves.most_common(1)[0][0]
     ranked = [(n, k) for n, k in votes.most_common() if n not in named and n.split()[-1] not in
               {w for s in named if s for w in s.split()} and n.lower() not in STOP_WORDS
-              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)]  # "Oh", "Yes": not names
-    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]):
+              and not re.search(r"(?<![\w'’])" + n.lower() + r"(?![\w'’])", text)  # "Oh", "Yes": not names
+              and re.search(r"[a-z,;]\s+" + re.escape(n) + r"\b", text)]  # "Quick!": used as a name somewhere
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
 
 
+_SELF_NAMED = re.compile(r"\b(?:[Mm]y name (?:is|was)|I called myself|[Cc]all me|I am|I was called)\s+"
+                         r"((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b(?![\w'’])")
 _VOCATIVE = re.compile(r"(?:[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
                        r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)")
 

@@ -39,6 +39,7 @@ report reports unit team""".split())
 
 _PLACE_INSIDE = {"county", "city", "state", "party", "committee", "department", "university", "council", "house"}
 _HEADLINE_WORDS = {"And", "The", "In", "Is", "To", "A", "On", "For", "With", "Isn’t", "Isn't", "Of", "At", "By"}
+_PERSONAL_TITLES = {"mr", "mrs", "ms", "miss", "mme", "dr", "sir", "madame", "mister"}
 _COLLECTIVE = set("""latino latina latinos latinas hispanic hispanics millennials evangelicals conservatives liberals
 progressives voters supporters protesters officials critics""".split())
 
@@ -92,6 +93,8 @@ def not_a_person(name: str) -> bool:
     if not words or len(words) > 4 and any(w in _HEADLINE_WORDS for w in words[1:]):
         return True  # "Ben Carson Slams Hillary And The Media": a headline, not a name
     low = [w.lower() for w in words]
+    if low[0] in _PERSONAL_TITLES and (len(words) == 2 or len(words) == 3 and is_first_name(words[1])):
+        return False  # "Mrs. Hall", "Mr. Park": a title before a surname makes a person of a place word
     if " ".join(low) in STATES | COUNTRIES or name.lower().rstrip(".") in STATES or (
             len(words) > 1 and low[-1] in STATES | {"u.n", "un", "eu", "nato"} and not is_first_name(words[0])):
         return True  # "Independent Vermont", "U.N."

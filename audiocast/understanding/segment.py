@@ -26,6 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
+from audiocast.understanding.dialogue import fiction_tag, fitting_speaker, role_name
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -98,6 +99,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
             found = nominal(ents, att.name, at, speakers)
+        if found is None and ents.story:
+            found = role_name(ents, att.name, at)  # "said the doctor": the one the story calls "Dr. Archie"
         return found or att.name
     if att.pronoun not in ("male", "female"):
         return None
@@ -177,6 +180,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             nxt = group[k + 1].piece if k + 1 < len(group) else None
             after = _after_text(text, pc, nxt, paras[p])
             att = attribution_after(after)
+            if att is None and story:
+                att = fiction_tag(text[pc.start:pc.end], after)  # '“Amen,” I yawned.'
             if att is not None:
                 f.attribution = att
                 base = (pc.close_mark + 1) if pc.close_mark is not None else pc.end
@@ -225,7 +230,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         if open_:
             guess, how = _unattributed(text, paras, p, group[0].piece, last_speakers, ents, dialogue, seen)
             for f in open_:
-                    f.speaker, f.how = guess, how
+                f.speaker, f.how = guess, how
+                if ents.story and f.attribution is not None:  # '“But it is,” returned she': not a he
+                    f.speaker = fitting_speaker(f.attribution.pronoun, guess, [sp for _, sp in last_speakers],
+                                                ents.gender)
         for f in group:
             label = _LABEL_RE.match(text, f.piece.start, f.piece.end)
             if label:  # a transcript line: "PENCE: Well, look, ..."
@@ -245,7 +253,7 @@ def addressed(speech: str, name: str) -> bool:
     """True when ``speech`` calls ``name`` by name ("Safe home, Euan," / "My dear Mr. Bennet") as its addressee."""
     words = [w for w in name.replace(".", "").split() if len(w) > 2 and w[0].isupper()]
     return any(re.search(r"(?:^|[,;!?—–]\s*|\b[Dd]ear\s+|\b(?:Mr|Mrs|Miss|Ms)\.?\s+)" + re.escape(w)
-                         + r"\s*(?:[,!?.;—–]|$)", speech.strip()) for w in words)
+                         + r"(?:\s+dear(?:est)?)?\s*(?:[,!?.;—–]|$)", speech.strip()) for w in words)  # "Margaret dear,"
 
 
 def _not_the_addressee(text: str, group: list[_Found], ents: Entities, dialogue: Optional[tuple[str, str]],
@@ -301,13 +309,16 @@ def _unattributed(text: str, paras: list[tuple[int, int]], p: int, first: Piece,
                 # someone a he or a she: not a place the narration happened to name ("Vevey")
                 return (other if other and ents.gender(other) != "unknown" else None), "guess"
             return prev[1], "continued"
-    if prev and prev[0] >= p - 2:
+    if prev and prev[0] >= p - 2 and not ents.story:
         return prev[1], "continued"
     if p > 0 and not text[lo:first.open_mark].strip() and not (prev and prev[0] == p - 1):
-        # a quote paragraph after narration about someone ("She stood on the bridge...")
+        # a quote paragraph after narration about someone ("She stood on the bridge..."); in a story this comes
+        # before the speaker of the quote paragraph before it ("…known as Tuppence. She pounced at once. / “Tommy…”")
         who = _subject_of(text, *paras[p - 1], ents, seen)
         if who:
             return who, "guess"
+    if prev and prev[0] >= p - 2:
+        return prev[1], "continued"
     return None, "guess"
 
 
@@ -324,7 +335,7 @@ def _callee(text: str, para: tuple[int, int], speaker: Optional[str], ents: Enti
     """A person the previous quote paragraph addresses by name (not its own speaker)."""
     quoted = " ".join(m.group(1) for m in re.finditer(r"[\"“]([^\"“”]*)[\"”]?", text[para[0]:para[1]]))
     for m in re.finditer(r"(?:^|[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
-                         r"(?=\s*[,!?.;—–](?:\s|$)|\s*$)", quoted):
+                         r"(?=(?:\s+dear(?:est)?)?\s*[,!?.;—–](?:\s|$)|\s*$)", quoted):
         name = ents.canonical(m.group(1), para[0])
         if name != speaker and name.split()[-1] not in (speaker or "").split() and ents.known(name, para[0]):
             return name
@@ -341,7 +352,8 @@ def _subject_of(text: str, lo: int, hi: int, ents: Entities, seen: set[str]) -> 
     if att.pronoun is None and (att.name.split()[0].lower() in ("the", "a", "an", "his", "her", "its")
                                 or not ents.is_name(att.name.split()[0])):
         return None
-    return _resolve(ents, att, lo + att.offset + 1, None, seen)
+    who = _resolve(ents, att, lo + att.offset + 1, None, seen)
+    return None if who and ents.story and ents.passing(who, seen) else who  # "as the Rassendylls had been."
 
 
 def _blank_quotes(text: str, pieces: list[Piece]) -> str:

@@ -36,7 +36,7 @@ _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "tell
               "speak": ["spoke", "speaks"], "think": ["thought", "thinks"], "sing": ["sang", "sings"],
               "go on": ["went on", "goes on"], "put it": ["put it", "puts it"], "chime in": ["chimed in"],
               "point out": ["pointed out", "points out"], "bid": ["bade"]}
-_DOUBLE = {"snap", "admit", "quip", "sob", "chat", "plead", "regret", "stop", "beg", "nod"}
+_DOUBLE = {"snap", "admit", "quip", "sob", "chat", "regret", "stop", "beg", "nod"}
 
 
 def _forms(verb: str) -> set[str]:
@@ -61,7 +61,7 @@ TITLES = {
     "mrs": "female", "mrs.": "female", "ms": "female", "ms.": "female", "miss": "female", "madam": "female",
     "madame": "female", "lady": "female", "queen": "female", "mme": "female", "mme.": "female",
 }
-_NEUTRAL_TITLES = {
+NEUTRAL_TITLES = {
     "dr", "dr.", "sen", "sen.", "senator", "rep", "rep.", "representative", "gov", "gov.", "governor", "president",
     "vice", "secretary", "gen", "gen.", "general", "lt", "lt.", "col", "col.", "capt", "capt.", "captain", "sgt",
     "sgt.", "prof", "prof.", "professor", "rev", "rev.", "reverend", "judge", "justice", "mayor", "chairman",
@@ -164,7 +164,7 @@ def clean_name(phrase: str, after_verb: bool = False) -> Optional[str]:
             run = run[cut[-1] + 1:]
         # keep Mr./Mrs./Miss (they carry gender and tell Bennets apart); drop job titles
         while len(run) > 1 and run[0].lower() not in TITLES and \
-                run[0].lower().rstrip(".") in {t.rstrip(".") for t in _NEUTRAL_TITLES} | STOP_WORDS:
+                run[0].lower().rstrip(".") in {t.rstrip(".") for t in NEUTRAL_TITLES} | STOP_WORDS:
             run = run[1:]
         if run[0].lower() not in TITLES:
             run = person_words(run)  # "North Carolina’s Ada Fisher", "Republican Donald Trump"
@@ -266,7 +266,7 @@ def attribution_before(before: str) -> Optional[Attribution]:
             continue
         if part.strip():
             found = _make(part if len(part.split()) <= 8 else "", off)
-            return found or _chunk_subject(head, off)
+            return found or _name_before_verb(part, off + len(head) - len(part)) or _chunk_subject(head, off)
         tail = clause[verb.end():]
         cut = _NP_END.search(tail, 1) if tail.strip() else None
         found = _make(tail[:cut.start()] if cut else tail, off + verb.end(), True)
@@ -275,6 +275,21 @@ def attribution_before(before: str) -> Optional[Attribution]:
             found = _chunk_subject(head, off)
         return found
     return None
+
+
+_NAME_BEFORE_VERB = re.compile(r"(?:^|\b(?:as|when|while|till|until|whereupon|where|and|but|then|so|now)\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+                               r"\s+(?:\w+ly\s+)?$")
+
+
+def _name_before_verb(part: str, off: int) -> Optional[Attribution]:
+    """The name right before the speech verb of a subordinate clause: "…darkened again as Jo said sadly,".
+
+    Only after a conjunction ("as", "when", "and"): "to hear Fay sing “See-Saw.”" names a singer, not a speaker.
+    """
+    m = _NAME_BEFORE_VERB.search(part)
+    if not m or m.group(1).split()[0].lower() in STOP_WORDS and not TITLES.get(m.group(1).split()[0].lower()):
+        return None
+    return _make(m.group(1), off + m.start(1))
 
 
 _LEAD_RE = re.compile(r"\s*(?:(?:and|but|then|so|yet|till|until|when|while|as|where|now|thus|at last|at length)\s+)*",
@@ -339,7 +354,9 @@ def narration_subject(narration: str) -> Optional[Attribution]:
     text = narration.rstrip()
     if not text or text[-1] not in ".!?;:,—–-":
         return None
-    sentences = [m.start() for m in re.finditer(r"(?:^|(?<=[.!?…]))[\"”’')]*\s+(?=[\"“‘']?[A-Z])", text)]
+    # not after "Mr." / "Mrs.": "Mr. Bennet made no answer." is about Mr. Bennet, not "Bennet"
+    sentences = [m.start() for m in re.finditer(r"(?:^|(?<=[.!?…])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
+                                                r"(?<!\bSt\.))[\"”’')]*\s+(?=[\"“‘']?[A-Z])", text)]
     start = sentences[-1] if sentences else 0
     if len(text) - start > 400:
         return None
@@ -354,7 +371,7 @@ def bare(name: str) -> list[str]:
     return person_words(words) if len(words) > 2 else words
 
 
-_ALL_TITLES = set(TITLES) | _NEUTRAL_TITLES
+_ALL_TITLES = set(TITLES) | NEUTRAL_TITLES
 
 
 def title_gender(name: str) -> Optional[str]:
