@@ -564,3 +564,13 @@ def test_a_text_saved_without_wrapping_has_a_paragraph_per_line(tmp_path):
     # hard-wrapped lines (a Gutenberg book) still make one paragraph
     path.write_text("Title\n\nIt was a dark and stormy night;\nthe rain fell in torrents.\n", encoding="utf-8")
     assert read_article(path).sections[0].paragraphs == ("It was a dark and stormy night; the rain fell in torrents.",)
+
+
+def test_nul_bytes_deep_inside_a_page_are_a_one_line_error(tmp_path):
+    # the binary check samples the first 8 KB; a NUL further in used to escape as a UnicodeDecodeError traceback
+    path = tmp_path / "page.html"
+    para = "<p>" + "A perfectly ordinary sentence about the town council. " * 4 + "</p>\n"
+    path.write_bytes(f"<html><head><title>T</title></head><body>{para * 60}".encode() + b"\x00 stray\x00"
+                     + f"{para}</body></html>".encode())
+    with pytest.raises(ReadError, match=r"page\.html.*NUL bytes inside"):
+        read_article(path)
