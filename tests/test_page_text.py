@@ -1,0 +1,90 @@
+"""What of a web page is read aloud: rules of the HTML reader, each on a made-up page (issue 15, part 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiocast.readers import read_article
+
+_STORY = [
+    "The city council voted on Tuesday to rebuild the harbour wall before the winter storms arrive in force.",
+    "Ana Ruiz, who chairs the harbour committee, said the vote ended a campaign she had led for six years.",
+    "The work will cost four million pounds and will be paid for from the reserve fund, officials said.",
+    "Residents who live near the wall said the flooding last year had damaged dozens of homes and shops.",
+    "Engineers expect the new wall to last for at least fifty years if it is maintained every spring.",
+    "The first stones will be laid in November, and the road along the harbour will close for a month.",
+]
+
+
+def _read(tmp_path, body: str, head: str = "") -> tuple[str, ...]:
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>Harbour wall to be rebuilt</title>{head}</head><body>{body}</body></html>",
+                    encoding="utf-8")
+    return read_article(page).paragraphs
+
+
+def _story(middle: str = "", after: int = 3) -> str:
+    paras = [f"<p>{p}</p>" for p in _STORY]
+    return f"<article><h1>Harbour wall to be rebuilt</h1>{''.join(paras[:after])}{middle}{''.join(paras[after:])}</article>"
+
+
+def test_a_paragraph_that_is_only_a_link_to_another_story_is_not_read(tmp_path):
+    middle = ("<p><strong><a href='/news/bridge'>MAYOR SAYS THE OLD BRIDGE WILL CLOSE FOR REPAIRS</a></strong></p>"
+              "<p>SEE MORE: <a href='/news/ferry'>Ferry timetable cut for the winter months</a></p>"
+              "<ul><li><a href='/a'>Ten pictures of the great storm of 1987</a></li>"
+              "<li><a href='/b'>Why the tides are higher this autumn</a></li></ul>")
+    spoken = " ".join(_read(tmp_path, _story(middle)))
+    for junk in ("OLD BRIDGE", "SEE MORE", "Ferry timetable", "Ten pictures", "tides are higher"):
+        assert junk not in spoken
+    assert spoken.startswith(_STORY[0]) and spoken.endswith(_STORY[-1])
+
+
+def test_links_that_are_part_of_the_story_stay(tmp_path):
+    middle = ("<p>The full plan is <a href='/plan.pdf'>published on the council's website</a>.</p>"
+              "<p>Ruiz thanked <a href='/people/lee'>Councillor Tom Lee</a> and the harbour committee for their work.</p>")
+    spoken = _read(tmp_path, _story(middle))
+    assert "The full plan is published on the council's website." in spoken
+    assert "Ruiz thanked Councillor Tom Lee and the harbour committee for their work." in spoken
+
+
+def test_a_short_link_is_a_name_and_a_linked_sentence_is_prose():
+    from audiocast.readers.html import is_link_headline, linked_blocks
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(
+        "<div><p><a href='/shop'>Harbour Stone Supplies</a></p><p><a href='/x'>Read the council's plan here.</a></p>"
+        "<p>Also on <a href='/y'>Storm closes the bridge for a day</a></p></div>")
+    linked = linked_blocks(tree)
+    assert not is_link_headline("Harbour Stone Supplies", linked)  # shorter than a headline: a product, a name
+    assert not is_link_headline("Read the council's plan here.", linked)  # a sentence
+    assert is_link_headline("Also on Storm closes the bridge for a day", linked)  # a label and another story's title
+    assert not is_link_headline("Storm closes the bridge for a day, and more", linked)  # not the page's link text
+
+
+def test_the_articles_own_first_paragraph_is_read_even_when_it_is_the_pages_description(tmp_path):
+    head = f'<meta name="description" content="{_STORY[0]}">'
+    assert _read(tmp_path, _story(), head)[0] == _STORY[0]
+
+
+def test_a_teaser_above_the_article_equal_to_the_description_is_not_read_twice(tmp_path):
+    teaser = "Councillors back a four million pound plan to rebuild the storm-damaged harbour wall this winter."
+    head = f'<meta name="description" content="{teaser}">'
+    paras = "".join(f"<p>{p}</p>" for p in _STORY)
+    # the extractor's default pass keeps the deck, its precision pass does not: not the article's own text
+    body = (f"<article><header><h1>Harbour wall to be rebuilt</h1><p class='standfirst'>{teaser}</p></header>"
+            f"<div class='body'>{paras}</div></article>")
+    assert _read(tmp_path, body, head)[0] == _STORY[0]
+
+
+def test_only_links_to_other_pages_of_the_same_site_are_other_stories():
+    from audiocast.readers.links import is_link_headline, linked_blocks
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(
+        "<div><h4><a href='#depth'>Assess how deep your content is</a></h4>"
+        "<li><a href='https://bugs.example.org/1'>Ann Lee fixed the crash in the settings page</a></li>"
+        "<p><a href='https://www.coastnews.example/news/9'>Storm closes the bridge for a day</a></p></div>")
+    linked = linked_blocks(tree, "https://coastnews.example/news/8")
+    assert not is_link_headline("Assess how deep your content is", linked)  # an anchor in this page: its own heading
+    assert not is_link_headline("Ann Lee fixed the crash in the settings page", linked)  # another site's page
+    assert is_link_headline("Storm closes the bridge for a day", linked)
