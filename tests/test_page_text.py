@@ -88,3 +88,32 @@ def test_only_links_to_other_pages_of_the_same_site_are_other_stories():
     assert not is_link_headline("Assess how deep your content is", linked)  # an anchor in this page: its own heading
     assert not is_link_headline("Ann Lee fixed the crash in the settings page", linked)  # another site's page
     assert is_link_headline("Storm closes the bridge for a day", linked)
+
+
+@pytest.mark.parametrize("promo", [
+    "Like this story? Share it with a friend!",
+    "Have a tip? Ann Lee may be reached at ann@example.com. Follow her on Twitter @annlee.",
+    "Get Harbour Monthly delivered through your letterbox every month. 12 issues for £11.99. Click here for more.",
+    "There's plenty more where that came from. Sign up for The Morning Tide to get the free newsletter.",
+])
+def test_a_paragraph_that_mostly_asks_the_reader_to_act_is_not_read(tmp_path, promo):
+    spoken = _read(tmp_path, _story(f"<p>{promo}</p>"))
+    assert promo not in spoken and len(spoken) == len(_STORY)
+
+
+def test_a_pitch_at_the_edge_of_the_article_goes_but_prose_that_mentions_signing_up_stays(tmp_path):
+    pitch = ("Start your day with The Morning Tide, our briefing on the coast. Readers say it is the best thing in "
+             "their inbox. Sign up for the free daily newsletter.")
+    prose = ("More than two thousand residents signed up for the harbour newsletter after the storm, and the council "
+             "said it would keep sending weekly updates until the work is finished.")
+    spoken = _read(tmp_path, _story(f"<p>{prose}</p><p>{pitch}</p>", after=6))
+    assert pitch not in spoken  # one sentence of three asks, but it closes the page: the publisher's pitch
+    assert prose in spoken  # a sentence that reports on a newsletter does not ask anything
+
+
+@pytest.mark.parametrize("credit", [
+    "Reporting by Ann Lee; additional reporting by Tom Roe; Editing by Sam Hart",
+    "(Reporting by Ann Lee, editing by Sam Hart.)",
+])
+def test_reporting_and_editing_credits_are_not_read(tmp_path, credit):
+    assert credit not in _read(tmp_path, _story(f"<p>{credit}</p>", after=6))
