@@ -32,9 +32,11 @@ def test_a_paragraph_that_is_only_a_link_to_another_story_is_not_read(tmp_path):
     middle = ("<p><strong><a href='/news/bridge'>MAYOR SAYS THE OLD BRIDGE WILL CLOSE FOR REPAIRS</a></strong></p>"
               "<p>SEE MORE: <a href='/news/ferry'>Ferry timetable cut for the winter months</a></p>"
               "<ul><li><a href='/a'>Ten pictures of the great storm of 1987</a></li>"
-              "<li><a href='/b'>Why the tides are higher this autumn</a></li></ul>")
+              "<li><a href='/b'>Why the tides are higher this autumn</a></li></ul>"
+              "<a class='read-more' href='/news/pier'><span>Also on coastnews</span> "
+              "<span>Pier reopens after a year of repairs</span></a>")
     spoken = " ".join(_read(tmp_path, _story(middle)))
-    for junk in ("OLD BRIDGE", "SEE MORE", "Ferry timetable", "Ten pictures", "tides are higher"):
+    for junk in ("OLD BRIDGE", "SEE MORE", "Ferry timetable", "Ten pictures", "tides are higher", "Pier reopens"):
         assert junk not in spoken
     assert spoken.startswith(_STORY[0]) and spoken.endswith(_STORY[-1])
 
@@ -117,3 +119,29 @@ def test_a_pitch_at_the_edge_of_the_article_goes_but_prose_that_mentions_signing
 ])
 def test_reporting_and_editing_credits_are_not_read(tmp_path, credit):
     assert credit not in _read(tmp_path, _story(f"<p>{credit}</p>", after=6))
+
+
+def test_the_rest_of_a_story_split_around_an_advert_is_read(tmp_path):
+    first = _STORY[:4]
+    rest = ["Engineers expect the new harbour wall to last for fifty years if the council maintains it every spring.",
+            "The first stones of the harbour wall will be laid in November, and the council will close the road."]
+    box = "<div class='body article__body'>{}</div>"
+    body = ("<article><h1>Harbour wall to be rebuilt</h1>"
+            + box.format("".join(f"<p>{p}</p>" for p in first))
+            + "<div class='ad'><span>Advertisement</span></div><div class='rail'><p>Most popular</p></div>"
+            + box.format("<h2>What comes next</h2>" + "".join(f"<p>{p}</p>" for p in rest))
+            + box.format("<p>Advertising disclosure: we may receive payment for some of the links in our pages.</p>"
+                         "<p>Our journalism is independent of the companies whose products appear on this site.</p>")
+            + "</article>")
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>Harbour wall to be rebuilt</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    article = read_article(page)
+    assert article.paragraphs == (*first, *rest)  # not the disclaimer in a box of the same kind
+    assert article.sections[-1].title == "What comes next"
+
+
+def test_the_headline_repeated_inside_the_page_is_not_read_again(tmp_path):
+    spoken = _read(tmp_path, _story("<p><strong>Harbour Wall to Be Rebuilt</strong></p>"))
+    assert spoken == tuple(_STORY)
+

@@ -259,8 +259,10 @@ def clean_sections(
             if len(text) < 120 and not re.search(r"[.!?…][\"'”’)]*$", text):
                 continue
             skip_links = False
+        if _key(text) == _key(title):
+            continue  # the headline again (the intro says it), wherever the page repeats it
         if not seen_text:
-            if _key(text) in (_key(title), _key(description or "")) or (author and _key(text) == _key(author)):
+            if _key(text) == _key(description or "") or (author and _key(text) == _key(author)):
                 continue
             if len(text) < 60 and not _DATE.sub("", text).strip(" ,.|·•-–—"):
                 continue  # a bare dateline under the title

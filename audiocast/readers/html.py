@@ -23,6 +23,7 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
+from audiocast.readers.continued import continuation
 from audiocast.readers.evidence import trim_to_core
 from audiocast.readers.links import is_link_headline, linked_blocks
 
@@ -61,6 +62,7 @@ def read_html(path: Path) -> Article:
         core = [p for _, paras in core_sections for p in paras]
         sections = trim_to_core(sections, core_sections, title)
     sections = [(heading, [p for p in paras if not is_link_headline(p, linked)]) for heading, paras in sections]
+    sections += continuation(tree, [p for _, paras in sections for p in paras], title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud

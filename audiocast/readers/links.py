@@ -20,7 +20,7 @@ MAX_LABEL_WORDS = 3  # "SEE MORE:", "Also on rt.com": the words a link to anothe
 MIN_HEADLINE_WORDS = 4  # shorter links are names in the story's own text ("Beachbody Performance Energize", "[CNET]")
 MAX_BLOCK_CHARS = 300  # a longer block is prose with links in it
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt")
+_LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "a")  # "a": a link laid out as a box
 
 
 def loose_key(text: str) -> str:
@@ -69,3 +69,4 @@ def is_link_headline(paragraph: str, linked: frozenset[str]) -> bool:
     punctuation, at least a headline's length): another story's title."""
     return (not _SENTENCE_END.search(paragraph) and len(paragraph.split()) >= MIN_HEADLINE_WORDS
             and loose_key(paragraph) in linked)
+
