@@ -145,3 +145,13 @@ def test_the_headline_repeated_inside_the_page_is_not_read_again(tmp_path):
     spoken = _read(tmp_path, _story("<p><strong>Harbour Wall to Be Rebuilt</strong></p>"))
     assert spoken == tuple(_STORY)
 
+
+def test_a_post_the_story_quotes_is_read_without_its_link_addresses(tmp_path):
+    tweet = ("<div class='social-media-embed'><blockquote class='twitter-tweet'><p lang='en'>The harbour wall is finally "
+             "getting fixed, and about time too <a href='https://t.co/AbC123'>https://t.co/AbC123</a> "
+             "<a href='https://twitter.com/x/photo'>pic.twitter.com/Xy9</a></p>— Kelby Fishers (@kelbyfish) "
+             "<a href='https://twitter.com/kelbyfish/status/1'>November 18, 2024</a></blockquote></div>")
+    spoken = " ".join(_read(tmp_path, _story(f"<p>Fishermen welcomed the news online.</p>{tweet}")))
+    assert "The harbour wall is finally getting fixed, and about time too" in spoken
+    assert "Kelby Fishers (@kelbyfish) November 18, 2024" in spoken
+    assert "t.co" not in spoken and "pic.twitter.com" not in spoken

@@ -25,7 +25,7 @@ from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
 from audiocast.readers.continued import continuation
 from audiocast.readers.evidence import trim_to_core
-from audiocast.readers.links import is_link_headline, linked_blocks
+from audiocast.readers.links import is_link_headline, linked_blocks, unwrap_posts
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -46,6 +46,7 @@ def read_html(path: Path) -> Article:
     # React pages put <!-- --> between text runs; trafilatura would drop the text after them.
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
+    unwrap_posts(tree)
     hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
     page_title = collapse(tree.findtext(".//title") or "")
     doc, strict = _extract(tree)

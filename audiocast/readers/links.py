@@ -70,3 +70,26 @@ def is_link_headline(paragraph: str, linked: frozenset[str]) -> bool:
     return (not _SENTENCE_END.search(paragraph) and len(paragraph.split()) >= MIN_HEADLINE_WORDS
             and loose_key(paragraph) in linked)
 
+
+_EMBED_BOX = re.compile(r"embed|social|tweet|twitter", re.I)
+_URL_TEXT = re.compile(r"^(?:https?://|www\.|pic\.twitter\.com/)\S*$", re.I)
+
+
+def unwrap_posts(tree: Any) -> None:
+    """Make the posts a story quotes (``<blockquote class="twitter-tweet">``) plain block quotes, in place.
+
+    The extractor drops every "social"/"embed" box, and with it a tweet the story is
+    about.  The post's words and its "— Name (@handle) date" line stay; the links
+    spelled as addresses ("https://t.co/…", "pic.twitter.com/…") go, as nobody wants
+    them read aloud.
+    """
+    for post in tree.xpath("//blockquote[contains(@class, 'twitter-tweet')]"):
+        for link in list(post.iter("a")):
+            if _URL_TEXT.match(collapse(link.text_content())):
+                link.drop_tree()
+        post.attrib.pop("class", None)
+        box = post.getparent()
+        while box is not None and _EMBED_BOX.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            for name in ("class", "id"):
+                box.attrib.pop(name, None)
+            box = box.getparent()
