@@ -137,7 +137,7 @@ def test_the_rest_of_a_story_split_around_an_advert_is_read(tmp_path):
     page.write_text(f"<html><head><title>Harbour wall to be rebuilt</title></head><body>{body}</body></html>",
                     encoding="utf-8")
     article = read_article(page)
-    assert article.paragraphs == (*first, *rest)  # not the disclaimer in a box of the same kind
+    assert article.paragraphs == (*first, "What comes next", *rest)  # not the disclaimer in a box of the same kind
     assert article.sections[-1].title == "What comes next"
 
 
@@ -155,3 +155,17 @@ def test_a_post_the_story_quotes_is_read_without_its_link_addresses(tmp_path):
     assert "The harbour wall is finally getting fixed, and about time too" in spoken
     assert "Kelby Fishers (@kelbyfish) November 18, 2024" in spoken
     assert "t.co" not in spoken and "pic.twitter.com" not in spoken
+
+
+def test_a_subhead_is_read_at_the_start_of_its_part_and_titles_its_chapter(tmp_path):
+    body = _story("<h2>What comes next</h2>", after=4)
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>Harbour wall to be rebuilt</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    article = read_article(page)
+    assert [s.title for s in article.sections] == [None, "What comes next"]
+    assert article.sections[1].paragraphs == ("What comes next", *_STORY[4:])
+    from audiocast.understanding.segment import segment_article
+
+    texts = [seg.text for seg in segment_article(article).segments]  # what `audiocast script --json` shows
+    assert texts.count("What comes next") == 1 and texts.index("What comes next") == 4

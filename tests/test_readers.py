@@ -162,8 +162,8 @@ def test_markdown_markup_is_stripped(tmp_path):
     assert article.date is None and article.author is None
     assert article.sections[0].paragraphs == ("Some emphasis, strong and a link text here.",)
     assert article.sections[1].title == "Things to bring"
-    assert article.sections[1].paragraphs == (
-        "a torch. spare batteries. a map.", "A quoted paragraph.", "Small heading.", "Last words.")
+    assert article.sections[1].paragraphs == (  # the subhead is read first
+        "Things to bring", "a torch. spare batteries. a map.", "A quoted paragraph.", "Small heading.", "Last words.")
     assert article.quote_hints == ("A quoted paragraph.",)
     assert "not spoken" not in " ".join(article.paragraphs)
 
@@ -243,7 +243,8 @@ def test_html_sections_and_metadata(tmp_path):
     assert article.author == "Ruth Ames"
     assert article.date == dt.datetime(2024, 9, 1, 6, 0, tzinfo=dt.timezone.utc)
     assert [s.title for s in article.sections] == [None, "The clean-up", "What comes next"]
-    assert article.sections[1].paragraphs[1] == "Volunteers worked through the morning. We have done this before, one said."
+    assert article.sections[1].paragraphs[0] == "The clean-up"  # the subhead is read at the start of its part
+    assert article.sections[1].paragraphs[2] == "Volunteers worked through the morning. We have done this before, one said."
     assert article.quote_hints == ("We have done this before",)
 
 

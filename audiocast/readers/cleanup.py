@@ -289,7 +289,9 @@ def clean_sections(
         if heading and (is_boilerplate(heading) or is_cut_marker(heading)):
             heading = None
         if kept[i]:
-            out.append(Section(heading, tuple(kept[i])))
+            # a subhead is read where a reader sees it, at the start of its part (it also titles the chapter)
+            lead = [heading] if heading and _key(kept[i][0]) != _key(heading) else []
+            out.append(Section(heading, tuple(lead + kept[i])))
     return tuple(out), author
 
 
