@@ -169,3 +169,10 @@ def test_a_subhead_is_read_at_the_start_of_its_part_and_titles_its_chapter(tmp_p
 
     texts = [seg.text for seg in segment_article(article).segments]  # what `audiocast script --json` shows
     assert texts.count("What comes next") == 1 and texts.index("What comes next") == 4
+
+
+def test_malformed_link_addresses_are_no_trouble(tmp_path):
+    head = "<link rel='canonical' href='http://[::1/story'>"
+    middle = "<p><a href='http://[bad/x'>Storm closes the bridge for a day and a night</a></p>"
+    spoken = _read(tmp_path, _story(middle), head)  # urlsplit raises ValueError on both addresses
+    assert spoken[0] == _STORY[0]

@@ -28,8 +28,16 @@ def loose_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
+def _split(url: str):
+    try:
+        return urlsplit(url)
+    except ValueError:  # "http://[::1/x": a malformed address is no evidence either way
+        return None
+
+
 def _host(url: str) -> str:
-    host = urlsplit(url).hostname or ""
+    parts = _split(url)
+    host = (parts.hostname if parts else None) or ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -39,7 +47,10 @@ def same_site(href: str, site: str) -> bool:
     href = href.strip()
     if not href or href.startswith("#") or re.match(r"(?i)(?:javascript|mailto|tel):", href):
         return False
-    if not urlsplit(href).netloc:
+    parts = _split(href)
+    if parts is None:
+        return False
+    if not parts.netloc:
         return True
     return bool(site) and _host(href) == site
 
