@@ -51,12 +51,18 @@ def gold_words(page: Path) -> list[str]:
 
 
 def spoken_words(article) -> list[str]:
-    """Words of what is read aloud from the body: section titles and paragraphs."""
+    """Words of what is read aloud from the body: the paragraphs (a section's title is read as its first one)."""
+    return " ".join(article.paragraphs).split()
+
+
+def paragraph_words(article) -> list[str]:
+    """The same without the section titles."""
     words: list[str] = []
     for section in article.sections:
-        if section.title:
-            words += section.title.split()
-        for para in section.paragraphs:
+        paras = section.paragraphs
+        if section.title and paras and paras[0] == section.title:
+            paras = paras[1:]
+        for para in paras:
             words += para.split()
     return words
 
@@ -75,7 +81,7 @@ def score_page(page: Path, tmp: Path) -> tuple:
     secs = time.perf_counter() - start
     ours, gold = spoken_words(article), gold_words(page)
     ratio = difflib.SequenceMatcher(None, ours, gold, autojunk=False).ratio()
-    paras_only = " ".join(article.paragraphs).split()
+    paras_only = paragraph_words(article)
     ratio_p = difflib.SequenceMatcher(None, paras_only, gold, autojunk=False).ratio()
     title_ok = " ".join(article.title.split()) == " ".join(gold_title.split())
     note = "" if title_ok else f"title {article.title!r} vs {gold_title!r}"

@@ -162,8 +162,8 @@ def test_markdown_markup_is_stripped(tmp_path):
     assert article.date is None and article.author is None
     assert article.sections[0].paragraphs == ("Some emphasis, strong and a link text here.",)
     assert article.sections[1].title == "Things to bring"
-    assert article.sections[1].paragraphs == (
-        "a torch. spare batteries. a map.", "A quoted paragraph.", "Small heading.", "Last words.")
+    assert article.sections[1].paragraphs == (  # the subhead is read first
+        "Things to bring", "a torch. spare batteries. a map.", "A quoted paragraph.", "Small heading.", "Last words.")
     assert article.quote_hints == ("A quoted paragraph.",)
     assert "not spoken" not in " ".join(article.paragraphs)
 
@@ -243,7 +243,8 @@ def test_html_sections_and_metadata(tmp_path):
     assert article.author == "Ruth Ames"
     assert article.date == dt.datetime(2024, 9, 1, 6, 0, tzinfo=dt.timezone.utc)
     assert [s.title for s in article.sections] == [None, "The clean-up", "What comes next"]
-    assert article.sections[1].paragraphs[1] == "Volunteers worked through the morning. We have done this before, one said."
+    assert article.sections[1].paragraphs[0] == "The clean-up"  # the subhead is read at the start of its part
+    assert article.sections[1].paragraphs[2] == "Volunteers worked through the morning. We have done this before, one said."
     assert article.quote_hints == ("We have done this before",)
 
 
@@ -564,3 +565,13 @@ def test_a_text_saved_without_wrapping_has_a_paragraph_per_line(tmp_path):
     # hard-wrapped lines (a Gutenberg book) still make one paragraph
     path.write_text("Title\n\nIt was a dark and stormy night;\nthe rain fell in torrents.\n", encoding="utf-8")
     assert read_article(path).sections[0].paragraphs == ("It was a dark and stormy night; the rain fell in torrents.",)
+
+
+def test_nul_bytes_deep_inside_a_page_are_a_one_line_error(tmp_path):
+    # the binary check samples the first 8 KB; a NUL further in used to escape as a UnicodeDecodeError traceback
+    path = tmp_path / "page.html"
+    para = "<p>" + "A perfectly ordinary sentence about the town council. " * 4 + "</p>\n"
+    path.write_bytes(f"<html><head><title>T</title></head><body>{para * 60}".encode() + b"\x00 stray\x00"
+                     + f"{para}</body></html>".encode())
+    with pytest.raises(ReadError, match=r"page\.html.*NUL bytes inside"):
+        read_article(path)

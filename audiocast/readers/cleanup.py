@@ -121,6 +121,9 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen|learn more)\s*:.*$",
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
+    # an agency's credits line: "Reporting by A; additional reporting by B; Editing by C" ("X contributed to this
+    # report" stays: Readability's gold for the shared pages keeps it)
+    r"^\(?(?:additional |further )?(?:reporting|writing|editing|research|compiled|produced)(?: and \w+)? by\b.*$",
     # link labels and counters: "Read more", "Continue reading the main story", "View photo", "Gallery: X | 14 Photos"
     r"^(?:read|see|show|load|view) (?:more|all|less)\b.{0,20}$|^continue reading\b.{0,40}$|^more\W*$|^\d+\W*$",
     r"^(?:view|see|open|enlarge) (?:the )?(?:photos?|images?|gallery|slideshow|video|comments?)\W*$",
@@ -182,6 +185,30 @@ def is_boilerplate(line: str) -> bool:
     return any(p.match(core) for p in _BOILERPLATE)
 
 
+# A sentence that asks the reader to do something on the page or elsewhere: subscribe, follow, click, share, write in.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:sign up|subscribe|register|join|get)\b.{0,100}\b(?:newsletters?|inbox|e-?mail updates|alerts)\b"
+    r"|\b(?:sign(?:ing)? up|subscrib(?:e|ing))\b.{0,100}\bnewsletters?\b|\bnewsletters?\b.{0,60}\b(?:sign up|subscribe)\b"
+    r"|\b(?:click(?:ing)? (?:here|below|the link)|tap here)\b|\bshare (?:it|this(?: story| article| post)?) with\b"
+    r"|\blike this (?:story|article|post)\?|^have a (?:news )?tip\?|\b(?:may|can) be reached at\b"
+    r"|\bdelivered (?:to|through|straight to) your (?:inbox|letterbox|door)\b|^(?:download|get) (?:the|our) (?:free )?app\b"
+    r"|^follow (?:us|me|him|her|them|[\w.'’ ]{1,50}?) on (?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
+    r"|bluesky|mastodon|youtube)\b",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+MAX_PROMO_WORDS = 80  # a longer paragraph is the article's own prose even if it asks something of the reader
+
+
+def promotion_share(paragraph: str) -> float:
+    """The share of a short paragraph's sentences that call the reader to act ("Sign up for our newsletter.",
+    "Follow her on Twitter @x."); 0 for a paragraph longer than a promotion."""
+    if len(paragraph.split()) > MAX_PROMO_WORDS:
+        return 0.0
+    sentences = [t for t in _SENTENCE_SPLIT.split(paragraph) if t.strip()]
+    return sum(1 for t in sentences if _CALL_TO_ACTION.search(t)) / max(1, len(sentences))
+
+
 def is_cut_marker(line: str) -> bool:
     """True for a heading such as "Read These Next" that starts the trailing link list."""
     text = collapse(line).strip(" *_#>:-–—•·|")
@@ -232,8 +259,10 @@ def clean_sections(
             if len(text) < 120 and not re.search(r"[.!?…][\"'”’)]*$", text):
                 continue
             skip_links = False
+        if _key(text) == _key(title):
+            continue  # the headline again (the intro says it), wherever the page repeats it
         if not seen_text:
-            if _key(text) in (_key(title), _key(description or "")) or (author and _key(text) == _key(author)):
+            if _key(text) == _key(description or "") or (author and _key(text) == _key(author)):
                 continue
             if len(text) < 60 and not _DATE.sub("", text).strip(" ,.|·•-–—"):
                 continue  # a bare dateline under the title
@@ -241,12 +270,13 @@ def clean_sections(
             if found:
                 author = author or found
                 continue
-        if is_boilerplate(text):
+        if is_boilerplate(text) or promotion_share(text) >= 0.5:
             continue
         if author and _is_signature(text, author):
             continue
         seen_text = True
         kept[sec].append(text)
+    _drop_edge_promotions(kept)
     # A trailing "by Jane Doe" signature is not spoken (whoever it names).
     for sec in reversed(range(len(sections))):
         while kept[sec] and len(kept[sec][-1]) < 80 and parse_byline(kept[sec][-1]) and kept[sec][-1].lower().startswith("by"):
@@ -259,8 +289,27 @@ def clean_sections(
         if heading and (is_boilerplate(heading) or is_cut_marker(heading)):
             heading = None
         if kept[i]:
-            out.append(Section(heading, tuple(kept[i])))
+            # a subhead is read where a reader sees it, at the start of its part (it also titles the chapter)
+            lead = [heading] if heading and _key(kept[i][0]) != _key(heading) else []
+            out.append(Section(heading, tuple(lead + kept[i])))
     return tuple(out), author
+
+
+EDGE_PARAGRAPHS = 2  # how many paragraphs at each end of an article a publisher's promotion takes
+
+
+def _drop_edge_promotions(kept: dict[int, list[str]]) -> None:
+    """Drop the paragraphs at either end of the article that ask the reader to act at all ("Start your day with X.
+    … Sign up for the free daily newsletter."): at the edges a pitch is the publisher's, not the story's."""
+    for end in (0, -1):
+        for _ in range(EDGE_PARAGRAPHS):
+            secs = [sec for sec in sorted(kept, reverse=end == -1) if kept[sec]]
+            if len(secs) < 1 or sum(len(v) for v in kept.values()) <= 1:
+                return
+            paras = kept[secs[0]]
+            if promotion_share(paras[end]) == 0:
+                break
+            paras.pop(end)
 
 
 def _heading_cut(sections: Sequence[tuple[Optional[str], Sequence[str]]], flat) -> Optional[int]:

@@ -91,10 +91,13 @@ def decode(data: bytes, path: Path, declared: Optional[str] = None) -> str:
     # would turn its curly quotes into C1 control characters.
     if encoding in ("latin_1", "iso8859_1", "iso8859_15"):
         encoding = "cp1252"
-    try:
-        return _normalise(data.decode(encoding))
-    except UnicodeDecodeError:
-        return _normalise(str(guess))
+    for text in (lambda: data.decode(encoding), lambda: str(guess)):
+        try:
+            return _normalise(text())
+        except UnicodeDecodeError:
+            continue
+    # NUL bytes past the part _looks_binary samples (a saved page with a few stray ones deep inside)
+    raise ReadError("not a text file (NUL bytes inside)", path)
 
 
 def read_text(path: Path) -> str:

@@ -23,7 +23,9 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
+from audiocast.readers.continued import continuation
 from audiocast.readers.evidence import trim_to_core
+from audiocast.readers.links import is_link_headline, linked_blocks, unwrap_posts
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -44,16 +46,24 @@ def read_html(path: Path) -> Article:
     # React pages put <!-- --> between text runs; trafilatura would drop the text after them.
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
+    unwrap_posts(tree)
     hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
     page_title = collapse(tree.findtext(".//title") or "")
     doc, strict = _extract(tree)
     if doc is None or doc.body is None or not collapse(doc.text or ""):
         raise ReadError("no article text found", path)
-    sections = _sections(doc.body)
+    url = _canonical(tree, ld)
+    linked = linked_blocks(tree, url)
+    sections = _sections(doc.body, linked)
     h1s = [_text(h) for h in tree.xpath("//h1")]
     title = _choose_title(ld, collapse(doc.title or ""), page_title, h1s, sections)
+    core: list[str] = []
     if strict is not None and strict.body is not None:
-        sections = trim_to_core(sections, _sections(strict.body), title)
+        core_sections = _sections(strict.body)
+        core = [p for _, paras in core_sections for p in paras]
+        sections = trim_to_core(sections, core_sections, title)
+    sections = [(heading, [p for p in paras if not is_link_headline(p, linked)]) for heading, paras in sections]
+    sections += continuation(tree, [p for _, paras in sections for p in paras], title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
@@ -67,10 +77,13 @@ def read_html(path: Path) -> Article:
               or _byline_markup(tree) or None)
     date = parse_date(_ld_str(ld.get("datePublished")) or doc.date)
     description = _ld_str(ld.get("description")) or collapse(doc.description or "") or None
+    # A lead paragraph equal to the page's description is a teaser above the article, unless the precision pass
+    # read it as part of the article (many sites make the article's own first paragraph the description).
+    teaser = not (description and any(_key(p) == _key(description) for p in core))
     return make_article(
         path, title=title, author=author, sections=sections, source_format="html",
-        date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=True,
-        empty_message="no article text found", url=_canonical(tree, ld),
+        date=date, description=description, quote_hints=[h for h in hints if h], drop_standfirst=teaser,
+        empty_message="no article text found", url=url,
     )
 
 
@@ -156,14 +169,14 @@ _BLOCKS = {"p", "head", "list", "quote", "table", "div"}
 _INLINE = {"hi", "ref", "lb", "span", "del", "a", "b", "i", "em", "strong"}
 
 
-def _sections(body: Any) -> list[tuple[Optional[str], list[str]]]:
-    """Trafilatura's XML body as (heading, paragraphs) sections."""
+def _sections(body: Any, linked: frozenset[str] = frozenset()) -> list[tuple[Optional[str], list[str]]]:
+    """Trafilatura's XML body as (heading, paragraphs) sections; lists of links to other pages (``linked``) left out."""
     sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
-    _walk_blocks(body, sections)
+    _walk_blocks(body, sections, linked)
     return sections
 
 
-def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]]) -> None:
+def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]], linked: frozenset[str]) -> None:
     """Append the blocks under ``parent``; loose text between them becomes paragraphs too."""
     loose: list[str] = [parent.text or ""]
 
@@ -188,21 +201,24 @@ def _walk_blocks(parent: Any, sections: list[tuple[Optional[str], list[str]]]) -
             elif heading:
                 sections[-1][1].append(heading)  # h1 (the title, dropped later) or h4+ lines
         elif tag == "list":
-            items = [i for i in (as_sentence(_text(item)) for item in el.iter("item")) if i]
-            if items:
+            raw = [t for t in (_text(item) for item in el.iter("item")) if t]
+            items = [as_sentence(t) for t in raw]
+            if len(raw) >= 2 and all(is_link_headline(t, linked) for t in raw):
+                pass  # a list of other stories' headlines
+            elif items:
                 sections[-1][1].append(" ".join(items))
         elif tag == "table":
             for row in el.iter("row"):
                 cells = list(row.iter("cell"))
                 if any(child.tag in _BLOCKS for cell in cells for child in cell):
                     for cell in cells:  # a layout table holding the article itself
-                        _walk_blocks(cell, sections)
+                        _walk_blocks(cell, sections, linked)
                     continue
                 line = ", ".join(c for c in (_text(cell) for cell in cells) if c)
                 if line:
                     sections[-1][1].append(as_sentence(line))
         elif tag in ("quote", "div") and any(child.tag in _BLOCKS for child in el):
-            _walk_blocks(el, sections)
+            _walk_blocks(el, sections, linked)
         elif tag not in ("graphic", "image"):
             para = _text(el)
             if para:
