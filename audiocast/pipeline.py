@@ -243,6 +243,8 @@ def _build_all(paths, out_dir, config, options, progress, started) -> BuildRepor
             remove_files(out_dir, superseded(committed, episodes))
     except BaseException:  # Ctrl-C, SIGTERM, a full disk: what the feed does not point to goes
         remove_files(out_dir, set(written) - in_use)
+        # and every temp file: a signal between a temp's creation and its listing in ``temps`` (we hold the lock)
+        remove_files(out_dir, leftovers(out_dir, (), ()))
         raise
     finally:  # what a failed or killed render left in its temp file
         for temp in temps:
