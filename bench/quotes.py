@@ -201,7 +201,7 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     for v in named_sources.values():
         v.sort()
     tp = fp = fn = fp_mixed = 0
-    named = named_ok = pron = pron_ok = 0
+    named = named_ok = pron = pron_ok = proper = proper_ok = 0
     pron_any = pron_near = pron_possible = nominal = nominal_ok = 0
     errors: list[str] = []
     for path in sorted((data / "polnear" / split / "text").glob("*.txt")):
@@ -256,6 +256,9 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
             src = name_tokens(rec["source_text"])
             ok = bool(name_tokens(predicted) & src)
             named_ok += ok
+            if not nominal_source:  # a name, not "the senator": resolving a description cannot lower this one
+                proper += 1
+                proper_ok += ok
             if not ok and show_errors:
                 errors.append(f"SPK {path.stem[:30]}: gold={rec['source_text']!r} pred={predicted!r} "
                               f"quote={text[pspans[j][0]:pspans[j][1]][:60]!r}")
@@ -263,7 +266,8 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"P": p, "R": r, "F1": f1, "tp": tp, "fp": fp, "fn": fn, "fp_mixed": fp_mixed, "named": named,
-            "named_acc": named_ok / named if named else 0.0, "pron": pron,
+            "named_acc": named_ok / named if named else 0.0, "pron": pron, "proper": proper,
+            "proper_acc": proper_ok / proper if proper else 0.0,
             "pron_acc": pron_ok / pron if pron else 0.0, "pron_any": pron_any / pron if pron else 0.0,
             "pron_near": pron_near / pron if pron else 0.0, "pron_ceiling": pron_possible / pron if pron else 0.0,
             "nominal": nominal, "nominal_acc": nominal_ok / nominal if nominal else 0.0, "errors": errors}
@@ -390,6 +394,8 @@ def main() -> None:
                  f"n={r['named']}"),
                 (f"PolNeAR {sp} pronoun-speaker accuracy (loose), {name} gold", f"{r['pron_acc']:.3f}", ">= 0.75",
                  f"n={r['pron']}"),
+                (f"  named-speaker accuracy without 'the senator'-type sources, {name} gold",
+                 f"{r['proper_acc']:.3f}", "", f"n={r['proper']}"),
             ]
         rows += [
             (f"  pronoun: ceiling of the loose score (an earlier gold source exists)", f"{pn['pron_ceiling']:.3f}", "",
