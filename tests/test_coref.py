@@ -90,3 +90,26 @@ def test_a_partial_quote_ending_the_sentence_before_does_not_make_a_run():
                    "“my dear friend Paul.”",
                    "“I took the money but it did not affect me?” he said.")
     assert got[-1] == "Cole"
+
+
+def test_the_candidate_said_is_the_subject_just_before_when_nobody_was_called_so():
+    got = speakers("“We will build it,” Tom Kent said on Monday.",
+                   "Kent answered questions about the plan after an event in Iowa.",
+                   "“There should be a lot of systems,” the businessman replied.")
+    assert got[-1] == "Tom Kent"
+    got = speakers("“We need change,” said Tom Kent.",
+                   "Kent spoke after Mary Hill at the forum. “It is a disaster,” the candidate said.")
+    assert got[-1] == "Tom Kent"
+
+
+def test_a_role_that_is_often_never_named_keeps_its_label():
+    got = speakers("“We need change,” said Tom Kent.",
+                   "A Republican committee aide blasted the statement.",
+                   "“Their announcement is politics,” the aide said.")
+    assert got[-1] == "The aide"
+
+
+def test_the_president_is_not_the_vice_president():
+    got = speakers("Vice President Joe Biden and Mary Hill spoke at the rally.",
+                   "“I feel he is running against Obama and me,” the former president said.")
+    assert got[-1] != "Joe Biden"

@@ -267,7 +267,7 @@ def is_story(text: str, paras: list[tuple[int, int]]) -> bool:
 _ROLE_NOUNS = {
     "senator": r"\bsen(?:ator|\.)", "governor": r"\bgov(?:ernor|\.)", "congressman": r"\brep\.|\bcongressman",
     "congresswoman": r"\brep\.|\bcongresswoman", "representative": r"\brep\.|\brepresentative",
-    "president": r"\bpresident", "nominee": r"\bnominee|\bcandidate", "candidate": r"\bcandidate|\bnominee",
+    "president": r"\bpresident\b", "nominee": r"\bnominee|\bcandidate", "candidate": r"\bcandidate|\bnominee",
     "mayor": r"\bmayor", "judge": r"\bjudge", "spokesman": r"\bspokes", "spokeswoman": r"\bspokes",
     "spokesperson": r"\bspokes", "official": r"\bofficial", "businessman": r"\bbusiness|\bexecutive|\bmogul",
     "businesswoman": r"\bbusiness|\bexecutive", "billionaire": r"\bbillionaire|\bbusiness",
@@ -286,11 +286,22 @@ _FEMALE_ROLES = {"congresswoman", "spokeswoman", "businesswoman", "chairwoman", 
 _AGE = re.compile(r"^\S*\s*,\s*\d{1,3}\s*,|\b\d{1,3}-year-old\b")
 
 
-def nominal(ents: Entities, phrase: str, at: int, speakers: set[str]) -> Optional[str]:
+# roles a report gives the prominent people it is about, whom it names: "the candidate", "the billionaire"
+# (an "aide", "official" or "spokesman" is often never named, so they are not among them)
+_PROMINENT = {"candidate", "nominee", "senator", "governor", "president", "businessman", "businesswoman",
+              "billionaire", "mogul", "tycoon", "front-runner", "frontrunner", "congressman", "congresswoman",
+              "mayor", "lawmaker"}
+
+
+def nominal(ents: Entities, phrase: str, at: int, speakers: set[str], last: Optional[str] = None,
+            opening: Optional[int] = None) -> Optional[str]:
     """The person a definite description stands for ("the senator", "the 45-year-old"), or None.
 
     Only "the" + a person noun counts: "a spokesman" is someone new, and "the company" /
-    "the campaign" are not people (they keep their own voice as written).
+    "the campaign" are not people (they keep their own voice as written).  When nobody was called
+    by the role, a prominent role ("the candidate said", "the businessman replied") is the subject
+    of the sentence just before the quote if the story has them speak somewhere, or, after a run
+    of quotes, the one who spoke the last of them.
     """
     words = phrase.lower().split()
     if len(words) < 2 or words[0] != "the":
@@ -299,11 +310,23 @@ def nominal(ents: Entities, phrase: str, at: int, speakers: set[str]) -> Optiona
     if re.fullmatch(r"\d{1,3}-year-old", head):
         role = _AGE
     elif head in _ROLE_NOUNS:
-        role = re.compile(_ROLE_NOUNS[head], re.I)
+        # "the president" is not "Vice President Joe Biden"
+        vice = "" if "vice" in words or head != "president" else r"(?<!vice )(?<!vice-)"
+        role = re.compile(vice + _ROLE_NOUNS[head], re.I)
     else:
         return None
     gender = "male" if head in _MALE_ROLES else "female" if head in _FEMALE_ROLES else "any"
     found = salient(ents, at, gender, speakers, role=role)
+    if found is None and head in _PROMINENT and opening is not None:
+        topics = [_sentence_topic(ents, opening, g) for g in (("male", "female") if gender == "any" else (gender,))]
+        sources = _facts(ents)[0]
+        talkers = speakers | {ents.canonical(ents.mentions[i].name, ents.offsets[i]) for i in sources}
+        topic = next((t for t in topics if t in talkers), None)  # "Mary Hill met Tom Reed" names no senator
+        if topic is not None:
+            found = topic
+        elif not any(topics) and last in speakers and gender in ("any", ents.gender(last)) \
+                and not not_a_person(last):
+            found = last
     return (clean_name(found) or found) if found else None  # "Texas Sen. Ted Cruz" -> "Ted Cruz"
 
 
