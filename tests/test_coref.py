@@ -113,3 +113,16 @@ def test_the_president_is_not_the_vice_president():
     got = speakers("Vice President Joe Biden and Mary Hill spoke at the rally.",
                    "“I feel he is running against Obama and me,” the former president said.")
     assert got[-1] != "Joe Biden"
+
+
+def test_a_pronoun_after_a_connective_opens_a_he_sentence_too():
+    got = speakers(HER_OPENER, "Debra Kemp, the organist at the church Grant attends, remembered when it had a cross.",
+                   "Now, she said, the two congregations don't mix much. “We don't go over there,” she said.")
+    assert got[-1] == "Debra Kemp"
+
+
+def test_a_person_introduced_with_an_apposition_in_the_sentence_before_speaks():
+    got = speakers(OPENER, "No one writes songs for the campaign, which is something that concerns Henry Cole, "
+                   "president of the county caucus.",
+                   "“No one is writing songs for us,” he said.")
+    assert got[-1] == "Henry Cole"

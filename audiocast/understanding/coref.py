@@ -182,7 +182,8 @@ _SENTENCE_START = re.compile(r"(?:^|\n|(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(
                              r"[.!?][\"”’)]*\s+)(?=[\"“‘]?[A-Z])")
 # "To Florida consultant Wilson, the party line is silly": the one whose view the sentence gives
 _VIEW_OF = re.compile(r"(?:To|For)\s+(?:[\w.'’-]+\s+){0,8}$")
-_PRONOUN_START = re.compile(r"[\"“‘]?(?:(?:But|And|So|Then|Now|Later|Still)\s*,?\s+)?(He|She)\b")
+# "He had protested Trump.", "Now, she said, the two don't mix."
+_PRONOUN_START = re.compile(r"[\"“‘]?(?:(?:But|And|So|Then|Now|Later|Still)\s*,?\s+(?=[hHsS]))?([Hh]e|[Ss]he)\b")
 
 
 def _sentence_topic(ents: Entities, opening: int, gender: str) -> Optional[str]:
@@ -199,7 +200,7 @@ def _sentence_topic(ents: Entities, opening: int, gender: str) -> Optional[str]:
         if start >= end or after_quote and _BLANKED.search(text, start, end):
             return None  # '“…,” the candidate said on “Daily News.”': a quote's tag, not narration
         lead = _PRONOUN_START.match(text, start, end)
-        if lead and (lead.group(1) == "He") != (gender == "male"):
+        if lead and (lead.group(1).lower() == "he") != (gender == "male"):
             return None
         sources, doers, _, oblique = _facts(ents)
         found = None
@@ -226,6 +227,16 @@ def _sentence_topic(ents: Entities, opening: int, gender: str) -> Optional[str]:
                 # "Cruz is right, Viguerie argues." / "He will get a boost, Sanders said.": the one who says it
                 return name
             found = found or (name if not lead else None)
+        if not found and not lead:
+            # "… which concerns Henry Crespo, president of the Black Caucus.": a person the story introduces
+            # there, in passing grammatically but with an apposition saying who they are, is the one who speaks
+            fresh = {ents.canonical(m.name, m.offset) for m in ents.mentions[
+                bisect.bisect_left(ents.offsets, start):bisect.bisect_left(ents.offsets, end)]
+                if " " in m.name and _INTRODUCED.match(text, m.offset + len(m.name))
+                and not ents.known(ents.canonical(m.name, m.offset), m.offset)}
+            fresh = {n for n in fresh if not not_a_person(n) and ents.gender(n) in (gender, "unknown")}
+            if len(fresh) == 1:
+                return fresh.pop()
         if found:
             others = [ents.canonical(m.name, m.offset) for m in ents.mentions[
                 bisect.bisect_left(ents.offsets, start):bisect.bisect_left(ents.offsets, end)]
@@ -241,6 +252,7 @@ def _sentence_topic(ents: Entities, opening: int, gender: str) -> Optional[str]:
     return None
 
 
+_INTRODUCED = re.compile(r",\s+(?:a|an|the|who|[a-z]+(?:\s+[a-z]+)?\s+(?:of|for|at))\b")
 _BLANKED = re.compile(r"\bx+\s+x+\b")  # a direct quote's words, blanked by segment.py
 _TAG_END = re.compile(r"\s+(?:\w+ly\s+)?(?:" + SPEECH_VERB_RE.pattern + r")[\s.,!?]*")
 _ASKED = re.compile(r"(?:\s*," + _APPOSITION + r",)?\s+(?:\w+ly\s+)?(?:asked|asks|questioned|interviewed)\b")
