@@ -126,3 +126,16 @@ def test_a_person_introduced_with_an_apposition_in_the_sentence_before_speaks():
                    "president of the county caucus.",
                    "“No one is writing songs for us,” he said.")
     assert got[-1] == "Henry Cole"
+
+
+def test_a_first_name_of_the_other_sex_is_never_the_pronoun():
+    # the bare "Clinton"s of Hillary's story vote "she" for the canonical "Bill Clinton"; "Bill" still rules him out
+    got = speakers("Betsy Eberly is a former Spanish teacher.", "“She will win,” Bill Clinton said.",
+                   " ".join(["Clinton said she would win."] * 8),
+                   "It has been a defining friendship for Eberly.", "“It has been part of my life,” she said.")
+    assert got[-1] == "Betsy Eberly"
+
+
+def test_a_demonym_is_not_a_person():
+    from audiocast.understanding.names import not_a_person
+    assert not_a_person("Spanish") and not_a_person("Israeli") and not not_a_person("Parrish")

@@ -150,8 +150,8 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         if " " not in name and name not in speakers and name.lower() in lower_words:
             continue  # "Demonstrators said …": a common noun that opened a sentence
         g = ents.gender(name)
-        if gender != "any" and g not in (gender, "unknown"):
-            continue
+        if gender != "any" and (g not in (gender, "unknown") or first_name_gender(name) not in (gender, "unknown")):
+            continue  # "Bill Clinton" is no "she", whatever the votes of the bare "Clinton"s of his wife's story
         idx = i + 1
         if g == "unknown" and gender != "any" and name not in speakers and idx not in sources and idx not in doers:
             continue  # a name of unknown sex that neither speaks nor acts ("in Charlotte") is no "he" or "she"
