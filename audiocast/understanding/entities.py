@@ -27,6 +27,10 @@ class Mention:
     name: str
 
 
+# a capitalised word, "O'Malley" and "McConnell" whole (else they count as "O'" and "Mc" and look sentence-only)
+_CAPITALISED = r"(?:(?:Mac|[A-Z][a-z]|[A-Z]['’])(?=[A-Z][a-z]))?[A-Z][a-z'’\-]*"
+
+
 def find_mentions(text: str, stripped: Optional[dict] = None) -> list[Mention]:
     """Capitalised name runs of ``text``: function words, common words and sentence breaks cut out.
 
@@ -34,10 +38,10 @@ def find_mentions(text: str, stripped: Optional[dict] = None) -> list[Mention]:
     ``stripped`` gets {"Poor Douglas": "Douglas", offset of "Douglas": offset of "Poor"}.
     """
     lower = Counter(re.findall(r"(?<![\w'’])[a-z][a-z'’\-]*", text))
-    upper = Counter(re.findall(r"(?<![\w'’])[A-Z][a-z'’\-]*", text))
+    upper = Counter(re.findall(r"(?<![\w'’])" + _CAPITALISED, text))
 
     # capitalised words seen somewhere other than at a sentence start ("by Marta Okafor" vs "Last year")
-    inner = Counter(t.group(1) for t in re.finditer(r"(?<![.!?:\n\"“‘'(])[ \t]+([A-Z][a-z'’\-]*)", text)
+    inner = Counter(t.group(1) for t in re.finditer(r"(?<![.!?:\n\"“‘'(])[ \t]+(" + _CAPITALISED + ")", text)
                     if not re.search(r"[.!?][\"”’')]*[ \t]*$", text[max(0, t.start() - 3):t.start() + 1]))
 
     def common(word: str) -> bool:

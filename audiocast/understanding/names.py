@@ -37,6 +37,10 @@ hook bay beach lake coast street media tv radio television show channel times tr
 report reports unit team""".split())
 
 
+# demonyms the suffix rule below cannot catch ("a former Spanish teacher" is no "she")
+_DEMONYMS = set("""spanish english british irish scottish welsh danish swedish finnish polish turkish jewish kurdish
+french dutch swiss greek thai chinese japanese vietnamese lebanese portuguese taiwanese sudanese israeli iraqi
+pakistani saudi yemeni somali afghani bangladeshi kuwaiti qatari emirati omani latin""".split())
 _PLACE_INSIDE = {"county", "city", "state", "party", "committee", "department", "university", "council", "house"}
 _HEADLINE_WORDS = {"And", "The", "In", "Is", "To", "A", "On", "For", "With", "Isn’t", "Isn't", "Of", "At", "By"}
 _PERSONAL_TITLES = {"mr", "mrs", "ms", "miss", "mme", "dr", "sir", "madame", "mister"}
@@ -104,7 +108,7 @@ def not_a_person(name: str) -> bool:
         return not (len(words) > 1 and is_first_name(words[0]))
     if is_first_name(words[0]):
         return False
-    if low[-1] in _COLLECTIVE:
+    if low[-1] in _COLLECTIVE or len(words) == 1 and low[0] in _DEMONYMS:
         return True
     if len(words) > 1:  # "African Americans", "Chicago Sun-Times"
         return bool(re.search(r"(?:icans?|eans?|ians|times)$", low[-1]))

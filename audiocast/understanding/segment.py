@@ -98,7 +98,7 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
             return ents.canonical(att.name, at) if ents.is_name(att.name) else None
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
-            found = nominal(ents, att.name, at, speakers)
+            found = nominal(ents, att.name, at, speakers, last, opening)
         if found is None and ents.story:
             found = role_name(ents, att.name, at)  # "said the doctor": the one the story calls "Dr. Archie"
         return found or att.name
