@@ -131,6 +131,23 @@ def test_a_killed_forkserver_is_started_again(tmp_path, fake_voices):
     _assert_tidy(out, stdout, stderr)
 
 
+def test_a_forkserver_killed_while_its_workers_build_does_not_fail_their_articles(tmp_path, fake_voices):
+    # a worker forked by the forkserver outlives it, but its Process object then reads exit status 255: the
+    # articles in flight were reported "died" though they were being built
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(6):
+        (src / f"s{i}.md").write_text(STORY.format(i=i), encoding="utf-8")
+    proc = _start(src, out, fake_voices, tmp_path / "cache", {"AUDIOCAST_FRESH_WORKERS": "1"})
+    # the forkserver at a moment when one of its workers is encoding (it has an ffmpeg child)
+    killed = _kill_when(proc, lambda: next(((s, s) for s in _children(proc.pid)
+                                            if any(_children(w) for w in _children(s))), None))
+    stdout, stderr = _finish(proc)
+    assert killed is not None
+    assert proc.returncode == 0 and "6 episode(s) built, 0 failed" in stdout, stdout + stderr
+    _assert_tidy(out, stdout, stderr)
+
+
 def test_a_worker_killed_mid_article_fails_that_article_alone_and_out_keeps_its_episode(tmp_path, fake_voices):
     # before: the killed article was built again in a new pool (and any death while articles were still being
     # submitted ended the build in a BrokenProcessPool traceback)

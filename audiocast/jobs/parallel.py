@@ -78,6 +78,7 @@ class _Worker:
     index: Optional[int] = None  # the article sent to it
     started: bool = False  # it has received that article (if it dies now, the article fails)
     done: bool = False  # fresh: it has sent its one article's outcome and is exiting
+    orphan: bool = False  # its forkserver died: the sentinel says "exited" (code 255) while it still works
 
 
 def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: bool):
@@ -116,13 +117,16 @@ def _pooled(jobs_: list[RenderJob], jobs: int, events: Optional[Events], fresh: 
             if not workers:
                 continue
             ready = multiprocessing.connection.wait([w.conn for w in workers if not w.conn.closed]
-                                                    + [w.process.sentinel for w in workers])
+                                                    + [w.process.sentinel for w in workers if not w.orphan])
             for worker in list(workers):
                 if worker.conn in ready:
                     yield from _hear(worker, jobs_, events, fresh)
-                if worker.process.sentinel not in ready:
+                if worker.process.sentinel not in ready and not (worker.orphan and worker.conn.closed):
                     continue
                 yield from _hear(worker, jobs_, events, fresh)  # what it sent before it exited
+                if not worker.conn.closed:  # a worker that exits has closed its end: this one lives on
+                    worker.orphan = True  # (a forkserver's child outlives it; its pipe says when it ends)
+                    continue
                 worker.process.join()
                 worker.conn.close()
                 workers.remove(worker)
@@ -177,7 +181,10 @@ def _hear(worker: _Worker, jobs_: list[RenderJob], events: Optional[Events], fre
 
 def _stop(workers: list[_Worker]) -> None:
     for worker in workers:
-        if worker.process.is_alive():
+        if worker.orphan and not worker.conn.closed:  # the Process object thinks it has gone
+            with contextlib.suppress(OSError):
+                os.kill(worker.process.pid, signal.SIGTERM)
+        elif worker.process.is_alive():
             if worker.index is None and not worker.conn.closed:
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)  # idle: asked to exit
