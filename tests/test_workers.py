@@ -115,33 +115,26 @@ def test_workers_killed_as_they_start_end_in_lines_not_a_traceback(tmp_path, fak
     assert f"{24 - len(failed)} episode(s) built, {len(failed)} failed" in stdout
 
 
-def test_a_killed_forkserver_is_started_again(tmp_path, fake_voices):
+def _has_workers(server: int) -> bool:
+    return bool(_children(server))
+
+
+def _has_one_encoding(server: int) -> bool:
+    return any(_children(w) for w in _children(server))  # a worker with an ffmpeg child
+
+
+@pytest.mark.parametrize("moment", [_has_workers, _has_one_encoding], ids=["starting", "building"])
+def test_a_killed_forkserver_is_started_again_and_its_workers_finish(tmp_path, fake_voices, moment):
     # fresh workers are forked from the forkserver: before, killing it ended the build in "Aborted!" and a
-    # multiprocessing traceback, every article unbuilt
-    src, out = tmp_path / "src", tmp_path / "out"
-    src.mkdir()
-    for i in range(8):
-        (src / f"s{i}.md").write_text(STORY.format(i=i), encoding="utf-8")
-    proc = _start(src, out, fake_voices, tmp_path / "cache", {"AUDIOCAST_FRESH_WORKERS": "1"})
-    # the forkserver: the build's child that has children (the workers)
-    killed = _kill_when(proc, lambda: next(((s, s) for s in _children(proc.pid) if _children(s)), None))
-    stdout, stderr = _finish(proc)
-    assert killed is not None
-    assert proc.returncode == 0 and "8 episode(s) built, 0 failed" in stdout, stdout + stderr
-    _assert_tidy(out, stdout, stderr)
-
-
-def test_a_forkserver_killed_while_its_workers_build_does_not_fail_their_articles(tmp_path, fake_voices):
-    # a worker forked by the forkserver outlives it, but its Process object then reads exit status 255: the
-    # articles in flight were reported "died" though they were being built
+    # multiprocessing traceback, every article unbuilt; then, a worker that outlived it read exit status 255 from
+    # its Process object and its article was reported "died" though it was being built
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
     for i in range(6):
         (src / f"s{i}.md").write_text(STORY.format(i=i), encoding="utf-8")
     proc = _start(src, out, fake_voices, tmp_path / "cache", {"AUDIOCAST_FRESH_WORKERS": "1"})
-    # the forkserver at a moment when one of its workers is encoding (it has an ffmpeg child)
-    killed = _kill_when(proc, lambda: next(((s, s) for s in _children(proc.pid)
-                                            if any(_children(w) for w in _children(s))), None))
+    # the forkserver is the build's child whose children are the workers
+    killed = _kill_when(proc, lambda: next(((s, s) for s in _children(proc.pid) if moment(s)), None))
     stdout, stderr = _finish(proc)
     assert killed is not None
     assert proc.returncode == 0 and "6 episode(s) built, 0 failed" in stdout, stdout + stderr
