@@ -32,6 +32,15 @@ def fitting_speaker(pronoun: Optional[str], guess: Optional[str], earlier: list[
     return next((sp for sp in reversed(earlier[-TURNS_BACK:]) if sp and gender(sp) == pronoun), None)
 
 
+def answering(pronoun: str, guess: Optional[str], callee: Optional[str], gender: Callable[[str], str]) -> Optional[str]:
+    """The speaker of a he/she-tagged line that opens its paragraph right after another speaker's line.
+
+    '“It is your best work, Basil,” said Lord Henry. / “I don't think I shall send it anywhere,” he answered': the
+    one the previous line called by name answers, when that one is of the tag's sex; else ``guess`` stands.
+    """
+    return callee if callee and gender(callee) == pronoun else guess
+
+
 # "the doctor" is the one the story calls "Dr. Archie"; "the parson", "Parson Tringham"
 _ROLE_TITLES = {
     "doctor": ("dr", "doctor"), "captain": ("capt", "captain"), "colonel": ("col", "colonel"), "major": ("major",),
