@@ -139,3 +139,12 @@ def test_the_one_called_by_name_in_the_previous_line_answers_a_he_tag():
              '"It is your best work, Sibyl," said Lord Henry.',
              '"I shall not send it anywhere," he answered.')
     assert speakers(*story)[-1][0] != "Sibyl Vane"
+
+
+def test_a_tag_naming_someones_relative_is_that_relative_not_the_one_named():
+    story = ("Mrs. Miller sat by the lake. Daisy Miller laughed at the courier.",
+             '"We shall go to the castle," answered Daisy\'s mamma.',
+             '"Not without me," said Trabb\'s boy.')
+    got = speakers(*story)
+    assert got[0] == ("Mrs. Miller", "We shall go to the castle,")
+    assert got[1][0] == "Trabb’s boy"  # no one the story named: the phrase, never "Trabb"

@@ -26,7 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
-from audiocast.understanding.dialogue import answering, fiction_tag, fitting_speaker, role_name
+from audiocast.understanding.dialogue import answering, fiction_tag, fitting_speaker, owned_person, role_name
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -95,7 +95,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
-            return ents.canonical(att.name, at) if ents.is_name(att.name) else None
+            owned = owned_person(ents, att.name, at) if ents.story else None  # "said Daisy’s mamma"
+            return owned or (ents.canonical(att.name, at) if ents.is_name(att.name) else None)
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
             found = nominal(ents, att.name, at, speakers, last, opening)
