@@ -148,3 +148,12 @@ def test_a_tag_naming_someones_relative_is_that_relative_not_the_one_named():
     got = speakers(*story)
     assert got[0] == ("Mrs. Miller", "We shall go to the castle,")
     assert got[1][0] == "Trabb’s boy"  # no one the story named: the phrase, never "Trabb"
+
+
+def test_her_mother_is_the_mother_of_the_latest_woman_with_a_family_name():
+    # Maria Lucas's mother is never named; Elizabeth Bennet's is: the "her" of "her mother" is Elizabeth
+    story = ("Elizabeth Bennet sat with Mrs. Bennet in the parlour.",
+             '"Where is Kitty?" asked Elizabeth.',
+             "Kitty came in, and Maria Lucas followed her. Maria sat down by the door.",
+             '"You are late," said her mother.')
+    assert speakers(*story)[-1] == ("Mrs. Bennet", "You are late,")

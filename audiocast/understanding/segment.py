@@ -146,6 +146,14 @@ def _described(ents: Entities, phrase: str, at: int, dialogue: Optional[tuple[st
         exclude = frozenset({owner}) if owner else exclude
         if owner and phrase.split()[-1].lower() in _KIN:
             kin = ents.relative(owner, gender)
+            tried = {owner}
+            while kin is None and ents.story and len(tried) < 3:
+                # "said her mother" after "Lizzy" (no surname known): the next one of her sex who has a family
+                other = ents.recent(at, owner_gender, speakers, exclude=frozenset(tried))
+                if other is None:
+                    break
+                tried.add(other)
+                kin = ents.relative(other, gender)
             if kin:
                 return kin
     if gender == "unknown":
