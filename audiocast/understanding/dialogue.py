@@ -35,8 +35,8 @@ def fitting_speaker(pronoun: Optional[str], guess: Optional[str], earlier: list[
 def answering(pronoun: str, guess: Optional[str], callee: Optional[str], gender: Callable[[str], str]) -> Optional[str]:
     """The speaker of a he/she-tagged line that opens its paragraph right after another speaker's line.
 
-    '“It is your best work, Basil,” said Lord Henry. / “I don't think I shall send it anywhere,” he answered': the
-    one the previous line called by name answers, when that one is of the tag's sex; else ``guess`` stands.
+    '“It is your best work, Basil,” said Lord Henry. / “I shall not send it anywhere,” he answered': the one
+    the previous line called by name answers, when that one is of the tag's sex; else ``guess`` stands.
     """
     return callee if callee and gender(callee) == pronoun else guess
 
