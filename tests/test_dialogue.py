@@ -126,3 +126,34 @@ def test_a_family_is_not_the_he_of_a_tag():
     got = speakers("Robert Rassendyll sat with his wife. Robert Rassendyll was the head of the house, as the "
                    "Rassendylls had been for generations.", '"You ought to work," she said. "You never do," he added.')
     assert [s for s, _ in got] == ["Unattributed", "Robert Rassendyll"]
+
+
+def test_the_one_called_by_name_in_the_previous_line_answers_a_he_tag():
+    # the last-named man (Lord Henry, who spoke) is not the "he" who answers: the one he called by name is
+    story = ("Basil Hallward stood by the easel. Lord Henry lay on the divan.",
+             '"It is your best work, Basil," said Lord Henry.',
+             '"I shall not send it anywhere," he answered.')
+    assert speakers(*story)[-1] == ("Basil Hallward", "I shall not send it anywhere,")
+    # one of the other sex called by name is not the "he" who answers
+    story = ("Sibyl Vane stood by the easel. Lord Henry lay on the divan. She smiled at him.",
+             '"It is your best work, Sibyl," said Lord Henry.',
+             '"I shall not send it anywhere," he answered.')
+    assert speakers(*story)[-1][0] != "Sibyl Vane"
+
+
+def test_a_tag_naming_someones_relative_is_that_relative_not_the_one_named():
+    story = ("Mrs. Miller sat by the lake. Daisy Miller laughed at the courier.",
+             '"We shall go to the castle," answered Daisy\'s mamma.',
+             '"Not without me," said Trabb\'s boy.')
+    got = speakers(*story)
+    assert got[0] == ("Mrs. Miller", "We shall go to the castle,")
+    assert got[1][0] == "Trabb’s boy"  # no one the story named: the phrase, never "Trabb"
+
+
+def test_her_mother_is_the_mother_of_the_latest_woman_with_a_family_name():
+    # Maria Lucas's mother is never named; Elizabeth Bennet's is: the "her" of "her mother" is Elizabeth
+    story = ("Elizabeth Bennet sat with Mrs. Bennet in the parlour.",
+             '"Where is Kitty?" asked Elizabeth.',
+             "Kitty came in, and Maria Lucas followed her. Maria sat down by the door.",
+             '"You are late," said her mother.')
+    assert speakers(*story)[-1] == ("Mrs. Bennet", "You are late,")

@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.names import not_a_person
-from audiocast.understanding.speakers import STOP_WORDS, Attribution
+from audiocast.understanding.speakers import STOP_WORDS, Attribution, describe
 
 TURNS_BACK = 12  # quote paragraphs looked back for a speaker of the tag's sex
 
@@ -30,6 +30,36 @@ def fitting_speaker(pronoun: Optional[str], guess: Optional[str], earlier: list[
     if pronoun not in ("male", "female") or guess is None or gender(guess) in (pronoun, "unknown"):
         return guess
     return next((sp for sp in reversed(earlier[-TURNS_BACK:]) if sp and gender(sp) == pronoun), None)
+
+
+def answering(pronoun: str, guess: Optional[str], callee: Optional[str], gender: Callable[[str], str]) -> Optional[str]:
+    """The speaker of a he/she-tagged line that opens its paragraph right after another speaker's line.
+
+    '“It is your best work, Basil,” said Lord Henry. / “I shall not send it anywhere,” he answered': the one
+    the previous line called by name answers, when that one is of the tag's sex; else ``guess`` stands.
+    """
+    return callee if callee and gender(callee) == pronoun else guess
+
+
+_OWNED = re.compile(r"(?:['’]s|['’]?\s+s)\s+((?:[a-z]+\s+){0,2}?([a-z]+))\b")
+_KIN = {"mother", "mamma", "mama", "father", "papa", "wife", "husband", "brother"}  # who share the surname
+
+
+def owned_person(ents: Entities, name: str, at: int) -> Optional[str]:
+    """The speaker of '“…,” answered Daisy’s mamma': not Daisy but her mother, or None when the tag is no such
+    phrase.
+
+    Kin who share the surname are the titled relative the story names ("Mrs. Miller"); anyone else stays the
+    phrase ("Daisy’s maid"), a label for someone the story has not named.
+    """
+    where = ents.text.find(name, at, at + 40 + len(name))
+    m = _OWNED.match(ents.text, where + len(name), where + len(name) + 40) if where >= 0 else None
+    if m is None or describe("her " + m.group(2)) is None:
+        return None
+    gender = describe("her " + m.group(2))[1]
+    owner = ents.canonical(name, at)
+    kin = ents.relative(owner, gender) if m.group(2) in _KIN and gender in ("male", "female") else None
+    return kin or f"{name}’s {m.group(1)}"
 
 
 # "the doctor" is the one the story calls "Dr. Archie"; "the parson", "Parson Tringham"

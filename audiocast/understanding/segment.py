@@ -26,7 +26,7 @@ from typing import Optional
 
 from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
-from audiocast.understanding.dialogue import fiction_tag, fitting_speaker, role_name
+from audiocast.understanding.dialogue import answering, fiction_tag, fitting_speaker, owned_person, role_name
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
@@ -95,7 +95,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
         if att.name[0].isupper():
-            return ents.canonical(att.name, at) if ents.is_name(att.name) else None
+            owned = owned_person(ents, att.name, at) if ents.story else None  # "said Daisy’s mamma"
+            return owned or (ents.canonical(att.name, at) if ents.is_name(att.name) else None)
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
             found = nominal(ents, att.name, at, speakers, last, opening)
@@ -145,6 +146,14 @@ def _described(ents: Entities, phrase: str, at: int, dialogue: Optional[tuple[st
         exclude = frozenset({owner}) if owner else exclude
         if owner and phrase.split()[-1].lower() in _KIN:
             kin = ents.relative(owner, gender)
+            tried = {owner}
+            while kin is None and ents.story and len(tried) < 3:
+                # "said her mother" after "Lizzy" (no surname known): the next one of her sex who has a family
+                other = ents.recent(at, owner_gender, speakers, exclude=frozenset(tried))
+                if other is None:
+                    break
+                tried.add(other)
+                kin = ents.relative(other, gender)
             if kin:
                 return kin
     if gender == "unknown":
@@ -200,7 +209,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             dialogue = (last_speakers[-2][1], last_speakers[-1][1])
         starts_para = not text[lo:group[0].piece.open_mark].strip()
         named: Optional[str] = None  # the speaker named earlier in this paragraph
-        for f in group:
+        for k, f in enumerate(group):
             if f.attribution is not None:
                 pron = f.attribution.pronoun
                 if f.attribution.name == "i" and not re.search(r"\bI\s+quote\W*$", text[:f.piece.open_mark][-30:]):
@@ -214,6 +223,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 run = last_speakers[-1][1] if last_speakers and last_speakers[-1][0] >= p - 1 else None
                 f.speaker = _resolve(ents, f.attribution, f.attribution.offset,
                                      dialogue if starts_para else None, seen, run, f.piece.open_mark)
+                if ents.story and pron in ("male", "female") and starts_para and k == 0 and run \
+                        and last_speakers[-1][0] == p - 1:
+                    f.speaker = answering(pron, f.speaker, _callee(text, paras[p - 1], run, ents), ents.gender)
                 f.how = "explicit" if pron is None else "pronoun"
                 if pron is None and f.speaker:
                     named = f.speaker
@@ -337,6 +349,9 @@ def _callee(text: str, para: tuple[int, int], speaker: Optional[str], ents: Enti
     for m in re.finditer(r"(?:^|[,;!?—–]\s*|\b[Dd]ear\s+)((?:(?:Mr|Mrs|Miss|Ms|Dr)\.?\s+)?[A-Z][a-z]+)"
                          r"(?=(?:\s+dear(?:est)?)?\s*[,!?.;—–](?:\s|$)|\s*$)", quoted):
         name = ents.canonical(m.group(1), para[0])
+        fuller = [n for n in _forms_of(ents, name, para[0]) if n != name]
+        if len(fuller) == 1 and not ents.known(name, para[0]):
+            name = fuller[0]  # "Basil," is the Basil Hallward the narration named
         if name != speaker and name.split()[-1] not in (speaker or "").split() and ents.known(name, para[0]):
             return name
     return None
