@@ -139,3 +139,35 @@ def test_a_first_name_of_the_other_sex_is_never_the_pronoun():
 def test_a_demonym_is_not_a_person():
     from audiocast.understanding.names import not_a_person
     assert not_a_person("Spanish") and not_a_person("Israeli") and not not_a_person("Parrish")
+
+
+def test_the_company_said_is_the_organisation_the_story_named():
+    # "the company" read aloud tells a listener nothing; the name does, and gives the firm one voice
+    got = speakers(OPENER, "Local employers spoke up too, among them Brellco, which opposed the plan.",
+                   "“We call on other businesses to join us,” the company said.",
+                   "“We will not stop,” said Brellco.")
+    assert got[1:] == ["Brellco", "Brellco"]
+    got = speakers(OPENER, "The Harbor Gazette called on Grant to drop out, citing the NRA’s ads.",
+                   "“He needs to stop blaming everyone else,” the conservative-leaning newspaper wrote.")
+    assert got[-1] == "Harbor Gazette"  # not the NRA: a possessor is not the one who speaks
+
+
+def test_the_board_said_finds_the_board_even_as_an_object_and_keeps_its_full_name():
+    got = speakers(OPENER, "Grant got a favorable decision from the Ohio Board of Elections on Monday.",
+                   "Two objectors had challenged his bid, and a hearing officer heard them last week.",
+                   "“The candidate may appear on the ballot,” the board said.")
+    assert got[-1] == "Ohio Board of Elections"
+
+
+def test_an_organisation_described_anew_or_never_named_keeps_the_description():
+    got = speakers(OPENER, "Vexa Group threatened to leave the market. Just this week, the trade group for the "
+                   "regional plans spelled out its concerns.", "“The risk pool is out of balance,” the group wrote.")
+    assert got[-1] == "The group"
+    got = speakers(OPENER, "Grant met voters in Ohio.", "“We are proud of the work,” the company said.")
+    assert got[-1] == "The company"  # Ohio is a state, Grant a person
+
+
+def test_the_campaign_said_is_the_campaign_of_the_person_named_with_it():
+    got = speakers(OPENER, "The Trump campaign pushed back on Tuesday.",
+                   "“The claims are false,” the campaign said.")
+    assert got[-1] == "The Trump campaign"

@@ -30,6 +30,7 @@ from audiocast.understanding.dialogue import fiction_tag, fitting_speaker, role_
 from audiocast.understanding.entities import Entities
 from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
 from audiocast.understanding.names import first_name_gender
+from audiocast.understanding.organisations import organisation
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
 from audiocast.understanding.speakers import (Attribution, attribution_after, attribution_before, describe,
@@ -98,7 +99,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
             return ents.canonical(att.name, at) if ents.is_name(att.name) else None
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
-            found = nominal(ents, att.name, at, speakers, last, opening)
+            found = nominal(ents, att.name, at, speakers, last, opening) or \
+                organisation(ents, att.name, at if opening is None else min(at, opening))
         if found is None and ents.story:
             found = role_name(ents, att.name, at)  # "said the doctor": the one the story calls "Dr. Archie"
         return found or att.name
