@@ -171,3 +171,29 @@ def test_the_campaign_said_is_the_campaign_of_the_person_named_with_it():
     got = speakers(OPENER, "The Trump campaign pushed back on Tuesday.",
                    "“The claims are false,” the campaign said.")
     assert got[-1] == "The Trump campaign"
+
+
+def test_a_description_opening_the_sentence_before_its_quote_is_the_subject_before():
+    # "The minority leader said flatly: “…”" used to be read as a name ("The minority leader")
+    got = speakers(OPENER, "“It is close,” Tom Reed said on Monday. Still, Reed would not say whether he would rather "
+                   "face Grant.",
+                   "The minority leader said flatly: “I don’t think it matters.”")
+    assert got[-1] == "Tom Reed"
+
+
+def test_any_role_but_an_aide_or_spokesman_is_the_named_subject_before():
+    got = speakers(OPENER, "Mark Dunn said the party would lose in November.",
+                   "“If he wins the nomination,” the investor said, “that is even worse.”")
+    assert got[-1] == "Mark Dunn"
+    got = speakers(OPENER, "Mark Dunn said the party would lose in November.",
+                   "“It is over,” the aide said.")
+    assert got[-1] == "The aide"
+
+
+def test_the_one_asked_is_not_the_moderator_and_an_unnamed_judge_is_nobody_else():
+    got = speakers(OPENER, "Grant was asked a question about taxes.",
+                   "“Many argue that taxes are too high,” the moderator said.")
+    assert got[-1] == "The moderator"
+    got = speakers(OPENER, "The judge rubbed his chin. Grant had said it all.",
+                   "“Everything you said has overlapped,” the judge said.")
+    assert got[-1] == "The judge"

@@ -95,7 +95,8 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
              speakers: set[str], last: Optional[str] = None, opening: Optional[int] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
-        if att.name[0].isupper():
+        if att.name[0].isupper() and (ents.story or not re.match(r"The\s+[a-z]", att.name)):
+            # (a report's "The minority leader said:" opening a sentence is a description, not a name)
             return ents.canonical(att.name, at) if ents.is_name(att.name) else None
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
