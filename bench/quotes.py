@@ -282,8 +282,10 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
 
 
 LABELS = Path(__file__).resolve().parent / "{kind}_labels_{split}{sample}.tsv"
-# the hand-labelled samples of a split: "" a random one; "_misses" quotes the loose score marks wrong
-SAMPLES = {"": "hand-labelled sample (strict)", "_misses": "hand-labelled, loose-score misses"}
+# the hand-labelled samples of a split: "" a random one; "_misses" quotes the loose score marks wrong; "_second"
+# another random one (round 4)
+SAMPLES = {"": "hand-labelled sample (strict)", "_misses": "hand-labelled, loose-score misses",
+           "_second": "hand-labelled, second random sample"}
 
 
 def hand_labelled(data: Path, split: str, sample: str = "", kind: str = "pronoun"

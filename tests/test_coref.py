@@ -197,3 +197,10 @@ def test_the_one_asked_is_not_the_moderator_and_an_unnamed_judge_is_nobody_else(
     got = speakers(OPENER, "The judge rubbed his chin. Grant had said it all.",
                    "“Everything you said has overlapped,” the judge said.")
     assert got[-1] == "The judge"
+
+
+def test_a_first_name_given_as_a_kin_apposition_is_a_person_of_that_sex():
+    # "his wife, Jane," : no surname and no pronoun vote, but the kin noun says who she is
+    got = speakers(OPENER, "Mary Hill spoke first. On Tuesday, his wife, Jane, called for an open primary.",
+                   "“Shutting people out is not smart,” she said.")
+    assert got[-1] == "Jane"

@@ -111,7 +111,9 @@ def _facts(ents: Entities) -> tuple[set[int], set[int], set[str], set[int]]:
                 sources.add(i)
         doers = {i for i, m in enumerate(ents.mentions)  # not in a subordinate clause: "a bill that Stone signed"
                  if i not in qualifiers
-                 and _DOES.match(text, m.offset + len(m.name), min(len(text), m.offset + len(m.name) + 200))
+                 and (_DOES.match(text, m.offset + len(m.name), min(len(text), m.offset + len(m.name) + 200))
+                      or m.name in ents.kin and text.startswith(",", m.offset + len(m.name))  # "his wife, Jane, said"
+                      and _DOES.match(text, m.offset + len(m.name) + 1, min(len(text), m.offset + len(m.name) + 200)))
                  and not _SUBORDINATE.search(text[max(0, m.offset - 12):m.offset])}
         _CACHE[ents] = (sources, doers, set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", text)),
                         set(ents.oblique) | qualifiers)
@@ -161,7 +163,8 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         score += W_SUBJECT * (idx in ents.subjects) + W_OBLIQUE * (idx in oblique)
         if g == gender and (idx in ents.subjects or idx in sources or idx in doers) and idx not in oblique \
                 and m.offset >= here \
-                and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)):
+                and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)
+                     or ents.kin.get(name) == gender):  # "his wife, Jane,"
             score += W_HERE  # the subject of this paragraph's narration, of the right gender
         score += W_TOPIC * (name == topic)
         score += W_UNKNOWN_GENDER * (g == "unknown" and gender != "any") + W_SAME_SENTENCE * (m.offset > sentence_start)

@@ -108,6 +108,12 @@ def find_mentions(text: str, stripped: Optional[dict] = None) -> list[Mention]:
     return out
 
 
+_KIN_FEMALE = {"wife", "mother", "daughter", "sister", "widow", "fiancee", "fiancée", "girlfriend", "grandmother"}
+_KIN_APPOSITION = re.compile(r"\b(?:[Hh]is|[Hh]er|[A-Z][\w'’-]*['’]s)\s+(wife|husband|mother|father|daughter|son|sister|"
+                             r"brother|widow|fiancee|fiancée|girlfriend|boyfriend|grandmother|grandfather),\s+"
+                             r"([A-Z][a-z]+),")
+
+
 class Entities:
     """Names of one document: canonical full names, genders and pronoun resolution."""
 
@@ -140,6 +146,9 @@ class Entities:
         self._names: Optional[set[str]] = None
         self.votes: dict[str, Counter] = defaultdict(Counter)
         self._vote_pronouns()
+        # "his wife, Jane,", "Her father, Brad, 39,": a first name the story gives in passing, its sex from the kin noun
+        self.kin = {m.group(2): ("female" if m.group(1).lower() in _KIN_FEMALE else "male")
+                    for m in _KIN_APPOSITION.finditer(text)} if not story_votes else {}
 
     def _subject(self, offset: int) -> bool:
         """A mention that opens a sentence or clause: the likely antecedent of a later he/she."""
@@ -278,7 +287,7 @@ class Entities:
             if first != "unknown" and not (total >= 8 and v[first] < 0.2 * total):
                 g = first  # "Hillary Clinton": the first name outweighs a few stray pronouns of other people
             if g == "unknown" and len(words) == 1:
-                g = self.surname_gender.get(words[0], "unknown")
+                g = self.surname_gender.get(words[0], self.kin.get(words[0], "unknown"))
             if g == "unknown" and len(words) == 1 and self.story_votes:
                 # a story calls its people by first name ("Lydia", "Tom"); news by surname ("Carson")
                 g = first_name_gender(f"{words[0]} X")
