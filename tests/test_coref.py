@@ -204,3 +204,11 @@ def test_a_first_name_given_as_a_kin_apposition_is_a_person_of_that_sex():
     got = speakers(OPENER, "Mary Hill spoke first. On Tuesday, his wife, Jane, called for an open primary.",
                    "“Shutting people out is not smart,” she said.")
     assert got[-1] == "Jane"
+
+
+def test_a_family_name_shared_with_a_man_does_not_make_a_woman_of_unknown_first_name_a_he():
+    # the "he"s after "Zorya Kress" are her father's; her first name is in no table, so she is of unknown sex
+    got = speakers(OPENER, "Peter Kress spoke in Ohio. Zorya Kress praised Peter Kress, and he thanked the crowd.",
+                   "Zorya Kress stood by him, and he waved. Tom Reed said the plan discriminates against fathers.",
+                   "In a newspaper essay, Zorya Kress acknowledged the problem. “The number has doubled,” she wrote.")
+    assert got[-1] == "Zorya Kress"
