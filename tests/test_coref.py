@@ -212,3 +212,10 @@ def test_a_family_name_shared_with_a_man_does_not_make_a_woman_of_unknown_first_
                    "Zorya Kress stood by him, and he waved. Tom Reed said the plan discriminates against fathers.",
                    "In a newspaper essay, Zorya Kress acknowledged the problem. “The number has doubled,” she wrote.")
     assert got[-1] == "Zorya Kress"
+
+
+def test_a_speaker_is_one_person_under_one_name_without_state_office_or_party():
+    # "Ohio Gov. Kasich" and "John Kasich" are one person: one label, one voice; "Republicans Jolly" is Jolly
+    got = speakers("“We will win,” said John Kasich.", "“It is close,” said Ohio Gov. Kasich.",
+                   "“Not so,” said Republicans Jolly.", "“We disagree,” said the Republican National Committee.")
+    assert got == ["John Kasich", "John Kasich", "Jolly", "Republican National Committee"]

@@ -28,7 +28,7 @@ from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
 from audiocast.understanding.dialogue import fiction_tag, fitting_speaker, role_name
 from audiocast.understanding.entities import Entities
-from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
+from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label, news_names
 from audiocast.understanding.names import first_name_gender
 from audiocast.understanding.organisations import organisation
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
@@ -248,6 +248,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         seen.update(f.speaker for f in group if f.speaker)
     names = final_names(text, [(f.piece.paragraph, text[f.piece.start:f.piece.end], f.speaker, f.how)
                                for f in found])
+    if not ents.story:
+        names.update(news_names({f.speaker for f in found if f.speaker and f.speaker != NARRATOR}))
     return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
                       f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
 
