@@ -281,17 +281,22 @@ def polnear(data: Path, show_errors: int, split: str = "dev", gold_kind: str = "
             "nominal": nominal, "nominal_acc": nominal_ok / nominal if nominal else 0.0, "errors": errors}
 
 
-LABELS = Path(__file__).resolve().parent / "pronoun_labels_{split}{sample}.tsv"
-# the hand-labelled samples of a split: "" a random one; "_misses" quotes the loose score marks wrong
-SAMPLES = {"": "hand-labelled sample (strict)", "_misses": "hand-labelled, loose-score misses"}
+LABELS = Path(__file__).resolve().parent / "{kind}_labels_{split}{sample}.tsv"
+# the hand-labelled samples of a split: "" a random one; "_misses" quotes the loose score marks wrong; "_second"
+# another random one (round 4)
+SAMPLES = {"": "hand-labelled sample (strict)", "_misses": "hand-labelled, loose-score misses",
+           "_second": "hand-labelled, second random sample"}
 
 
-def hand_labelled(data: Path, split: str, sample: str = "") -> tuple[float, int, float] | None:
-    """Accuracy on the hand-labelled "he/she said" quotes of ``split`` (bench/pronoun_labels_<split><sample>.tsv),
-    if any, and the loose score the labels themselves get (what a resolver that is always right would score).
+def hand_labelled(data: Path, split: str, sample: str = "", kind: str = "pronoun"
+                  ) -> tuple[float, int, float] | None:
+    """Accuracy on the hand-labelled "he/she said" (``kind`` "pronoun") or "the senator said" ("description")
+    quotes of ``split`` (bench/<kind>_labels_<split><sample>.tsv), if any, and the loose score the labels themselves
+    get (what a resolver that is always right would score).
 
-    Each line names an article, a gold quote span and the speaker a reader finds in the article; the prediction
-    for the quote overlapping that span most is right when its name shares a token (minus titles) with the label.
+    Each line names an article, a gold quote span and the speaker a reader finds in the article ("A|B": either is
+    right, e.g. an unnamed spokesman's own description); the prediction for the quote overlapping that span most is
+    right when its name shares a token (minus titles) with the label.
     """
     sources: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # quote span, source offset, source
     for line in (data / "polnear" / f"gold_direct_quotes_{split}.jsonl").open():
@@ -299,7 +304,7 @@ def hand_labelled(data: Path, split: str, sample: str = "") -> tuple[float, int,
         if r["primary"] and r["is_pure_direct_quote"] and r["source_spans"]:
             sources[r["article"]] += [(s, e, r["source_spans"][0][0], "" if r["source_is_pronoun"]
                                        else r["source_text"]) for s, e in r["quoted_segments"]]
-    path = Path(str(LABELS).format(split=split, sample=sample))
+    path = Path(str(LABELS).format(kind=kind, split=split, sample=sample))
     if not path.is_file():
         return None
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
@@ -313,9 +318,9 @@ def hand_labelled(data: Path, split: str, sample: str = "") -> tuple[float, int,
         s, e = int(start), int(end)
         best = max(preds[article], key=lambda q: min(e, q.end) - max(s, q.start), default=None)
         if best is not None and min(e, best.end) > max(s, best.start):
-            ok += bool(name_tokens(best.speaker or "") & name_tokens(speaker))
+            ok += any(name_tokens(best.speaker or "") & name_tokens(alt) for alt in speaker.split("|"))
         at = next((at for gs, ge, at, _ in sources[article] if gs < e and s < ge), None)
-        perfect += at is not None and any(name_tokens(speaker) & name_tokens(src)
+        perfect += at is not None and any(name_tokens(alt) & name_tokens(src) for alt in speaker.split("|")
                                           for _, _, off, src in sources[article] if src and off < at)
     return ok / len(rows), len(rows), perfect / len(rows)
 
@@ -437,6 +442,10 @@ def main() -> None:
                           f"n={hand[1]}, bench/pronoun_labels_{sp}{sample}.tsv"),
                          (f"  the loose score of those hand labels (a resolver always right)", f"{hand[2]:.3f}", "",
                           "the loose score's reach")]
+        hand = hand_labelled(args.data, sp, kind="description")
+        if hand:
+            rows.append((f"PolNeAR {sp} 'the senator said' speakers, hand-labelled random sample", f"{hand[0]:.3f}",
+                         "", f"n={hand[1]}, bench/description_labels_{sp}.tsv"))
     t2 = time.perf_counter()
     pd = pdnc(args.data, args.errors)
     t3 = time.perf_counter()

@@ -139,3 +139,83 @@ def test_a_first_name_of_the_other_sex_is_never_the_pronoun():
 def test_a_demonym_is_not_a_person():
     from audiocast.understanding.names import not_a_person
     assert not_a_person("Spanish") and not_a_person("Israeli") and not not_a_person("Parrish")
+
+
+def test_the_company_said_is_the_organisation_the_story_named():
+    # "the company" read aloud tells a listener nothing; the name does, and gives the firm one voice
+    got = speakers(OPENER, "Local employers spoke up too, among them Brellco, which opposed the plan.",
+                   "“We call on other businesses to join us,” the company said.",
+                   "“We will not stop,” said Brellco.")
+    assert got[1:] == ["Brellco", "Brellco"]
+    got = speakers(OPENER, "The Harbor Gazette called on Grant to drop out, citing the NRA’s ads.",
+                   "“He needs to stop blaming everyone else,” the conservative-leaning newspaper wrote.")
+    assert got[-1] == "Harbor Gazette"  # not the NRA: a possessor is not the one who speaks
+
+
+def test_the_board_said_finds_the_board_even_as_an_object_and_keeps_its_full_name():
+    got = speakers(OPENER, "Grant got a favorable decision from the Ohio Board of Elections on Monday.",
+                   "Two objectors had challenged his bid, and a hearing officer heard them last week.",
+                   "“The candidate may appear on the ballot,” the board said.")
+    assert got[-1] == "Ohio Board of Elections"
+
+
+def test_an_organisation_described_anew_or_never_named_keeps_the_description():
+    got = speakers(OPENER, "Vexa Group threatened to leave the market. Just this week, the trade group for the "
+                   "regional plans spelled out its concerns.", "“The risk pool is out of balance,” the group wrote.")
+    assert got[-1] == "The group"
+    got = speakers(OPENER, "Grant met voters in Ohio.", "“We are proud of the work,” the company said.")
+    assert got[-1] == "The company"  # Ohio is a state, Grant a person
+
+
+def test_the_campaign_said_is_the_campaign_of_the_person_named_with_it():
+    got = speakers(OPENER, "The Trump campaign pushed back on Tuesday.",
+                   "“The claims are false,” the campaign said.")
+    assert got[-1] == "The Trump campaign"
+
+
+def test_a_description_opening_the_sentence_before_its_quote_is_the_subject_before():
+    # "The minority leader said flatly: “…”" used to be read as a name ("The minority leader")
+    got = speakers(OPENER, "“It is close,” Tom Reed said on Monday. Still, Reed would not say whether he would rather "
+                   "face Grant.",
+                   "The minority leader said flatly: “I don’t think it matters.”")
+    assert got[-1] == "Tom Reed"
+
+
+def test_any_role_but_an_aide_or_spokesman_is_the_named_subject_before():
+    got = speakers(OPENER, "Mark Dunn said the party would lose in November.",
+                   "“If he wins the nomination,” the investor said, “that is even worse.”")
+    assert got[-1] == "Mark Dunn"
+    got = speakers(OPENER, "Mark Dunn said the party would lose in November.",
+                   "“It is over,” the aide said.")
+    assert got[-1] == "The aide"
+
+
+def test_the_one_asked_is_not_the_moderator_and_an_unnamed_judge_is_nobody_else():
+    got = speakers(OPENER, "Grant was asked a question about taxes.",
+                   "“Many argue that taxes are too high,” the moderator said.")
+    assert got[-1] == "The moderator"
+    got = speakers(OPENER, "The judge rubbed his chin. Grant had said it all.",
+                   "“Everything you said has overlapped,” the judge said.")
+    assert got[-1] == "The judge"
+
+
+def test_a_first_name_given_as_a_kin_apposition_is_a_person_of_that_sex():
+    # "his wife, Jane," : no surname and no pronoun vote, but the kin noun says who she is
+    got = speakers(OPENER, "Mary Hill spoke first. On Tuesday, his wife, Jane, called for an open primary.",
+                   "“Shutting people out is not smart,” she said.")
+    assert got[-1] == "Jane"
+
+
+def test_a_family_name_shared_with_a_man_does_not_make_a_woman_of_unknown_first_name_a_he():
+    # the "he"s after "Zorya Kress" are her father's; her first name is in no table, so she is of unknown sex
+    got = speakers(OPENER, "Peter Kress spoke in Ohio. Zorya Kress praised Peter Kress, and he thanked the crowd.",
+                   "Zorya Kress stood by him, and he waved. Tom Reed said the plan discriminates against fathers.",
+                   "In a newspaper essay, Zorya Kress acknowledged the problem. “The number has doubled,” she wrote.")
+    assert got[-1] == "Zorya Kress"
+
+
+def test_a_speaker_is_one_person_under_one_name_without_state_office_or_party():
+    # "Ohio Gov. Kasich" and "John Kasich" are one person: one label, one voice; "Republicans Jolly" is Jolly
+    got = speakers("“We will win,” said John Kasich.", "“It is close,” said Ohio Gov. Kasich.",
+                   "“Not so,” said Republicans Jolly.", "“We disagree,” said the Republican National Committee.")
+    assert got == ["John Kasich", "John Kasich", "Jolly", "Republican National Committee"]

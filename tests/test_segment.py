@@ -445,9 +445,10 @@ def test_the_senator_said_goes_to_the_person_called_senator():
 
 
 def test_descriptions_without_a_named_match_keep_their_own_label():
-    # nobody was called a senator, and a company is not a person: no name is guessed
+    # nobody was called a senator, and a company is not a person: no person's name is guessed (the company is
+    # the one the story named: tests/test_coref.py)
     assert quotes("Mary Hill met Tom Reed.", '"No," the senator said.') == [("The senator", "No,")]
-    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("The company", "We disagree,")]
+    assert quotes("Tom Reed sued Acme.", '"We disagree," the company said.') == [("Acme", "We disagree,")]
 
 
 def test_untagged_turns_alternate_after_pronoun_tagged_ones():

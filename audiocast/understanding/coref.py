@@ -111,7 +111,9 @@ def _facts(ents: Entities) -> tuple[set[int], set[int], set[str], set[int]]:
                 sources.add(i)
         doers = {i for i, m in enumerate(ents.mentions)  # not in a subordinate clause: "a bill that Stone signed"
                  if i not in qualifiers
-                 and _DOES.match(text, m.offset + len(m.name), min(len(text), m.offset + len(m.name) + 200))
+                 and (_DOES.match(text, m.offset + len(m.name), min(len(text), m.offset + len(m.name) + 200))
+                      or m.name in ents.kin and text.startswith(",", m.offset + len(m.name))  # "his wife, Jane, said"
+                      and _DOES.match(text, m.offset + len(m.name) + 1, min(len(text), m.offset + len(m.name) + 200)))
                  and not _SUBORDINATE.search(text[max(0, m.offset - 12):m.offset])}
         _CACHE[ents] = (sources, doers, set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", text)),
                         set(ents.oblique) | qualifiers)
@@ -161,7 +163,8 @@ def salient(ents: Entities, at: int, gender: str, speakers: set[str], exclude: f
         score += W_SUBJECT * (idx in ents.subjects) + W_OBLIQUE * (idx in oblique)
         if g == gender and (idx in ents.subjects or idx in sources or idx in doers) and idx not in oblique \
                 and m.offset >= here \
-                and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)):
+                and (idx in sources or name in speakers or first_name_gender(name) == gender or title_gender(name)
+                     or ents.kin.get(name) == gender):  # "his wife, Jane,"
             score += W_HERE  # the subject of this paragraph's narration, of the right gender
         score += W_TOPIC * (name == topic)
         score += W_UNKNOWN_GENDER * (g == "unknown" and gender != "any") + W_SAME_SENTENCE * (m.offset > sentence_start)
@@ -293,16 +296,19 @@ _ROLE_NOUNS = {
     "frontrunner": r"\bfront-?runner", "leader": r"\bleader", "moderator": r"\bmoderator", "host": r"\bhost",
     "anchor": r"\banchor", "author": r"\bauthor|\bwriter", "veteran": r"\bveteran", "officer": r"\bofficer",
 }
+# more nouns for a person the story has named, each matched by itself ("the conference speaker", "the donor")
+_ROLE_NOUNS.update({noun: r"\b" + noun for noun in """speaker donor diplomat investor doctor surgeon neurosurgeon
+columnist commentator comedian pastor preacher entrepreneur developer journalist reporter analyst writer owner
+founder executive coach general""".split()})
 _MALE_ROLES = {"congressman", "spokesman", "businessman", "chairman", "actor", "man"}
 _FEMALE_ROLES = {"congresswoman", "spokeswoman", "businesswoman", "chairwoman", "actress", "woman"}
 _AGE = re.compile(r"^\S*\s*,\s*\d{1,3}\s*,|\b\d{1,3}-year-old\b")
 
 
-# roles a report gives the prominent people it is about, whom it names: "the candidate", "the billionaire"
-# (an "aide", "official" or "spokesman" is often never named, so they are not among them)
-_PROMINENT = {"candidate", "nominee", "senator", "governor", "president", "businessman", "businesswoman",
-              "billionaire", "mogul", "tycoon", "front-runner", "frontrunner", "congressman", "congresswoman",
-              "mayor", "lawmaker"}
+# roles a report often gives someone it never names ("a Republican aide", "an official"): every other role
+# ("the candidate", "the billionaire", "the minority leader", "the former pollster") is someone the story named
+_OFTEN_UNNAMED = {"spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser", "advisor", "officer",
+                  "strategist"}
 
 
 def nominal(ents: Entities, phrase: str, at: int, speakers: set[str], last: Optional[str] = None,
@@ -311,9 +317,10 @@ def nominal(ents: Entities, phrase: str, at: int, speakers: set[str], last: Opti
 
     Only "the" + a person noun counts: "a spokesman" is someone new, and "the company" /
     "the campaign" are not people (they keep their own voice as written).  When nobody was called
-    by the role, a prominent role ("the candidate said", "the businessman replied") is the subject
+    by the role, a role ("the candidate said", "the minority leader said") is the subject
     of the sentence just before the quote if the story has them speak somewhere, or, after a run
-    of quotes, the one who spoke the last of them.
+    of quotes, the one who spoke the last of them.  An aide, official or spokesman keeps the label: news often
+    never names them.
     """
     words = phrase.lower().split()
     if len(words) < 2 or words[0] != "the":
@@ -329,17 +336,27 @@ def nominal(ents: Entities, phrase: str, at: int, speakers: set[str], last: Opti
         return None
     gender = "male" if head in _MALE_ROLES else "female" if head in _FEMALE_ROLES else "any"
     found = salient(ents, at, gender, speakers, role=role)
-    if found is None and head in _PROMINENT and opening is not None:
-        topics = [_sentence_topic(ents, opening, g) for g in (("male", "female") if gender == "any" else (gender,))]
+    end = min(at, opening) if opening is not None else None  # "The minority leader said: “…”": before the tag
+    if found is None and head not in _OFTEN_UNNAMED and end is not None \
+            and not re.search(r"\b[Tt]he\s+(?:[\w-]+\s+){0,2}" + re.escape(head) + r"\b", ents.text[max(0, end - 400):end]):
+        # (when the sentences just before already speak of "the judge", their subject may be anyone else)
+        topics = [_sentence_topic(ents, end, g) for g in (("male", "female") if gender == "any" else (gender,))]
         sources = _facts(ents)[0]
         talkers = speakers | {ents.canonical(ents.mentions[i].name, ents.offsets[i]) for i in sources}
-        topic = next((t for t in topics if t in talkers), None)  # "Mary Hill met Tom Reed" names no senator
+        asked = {ents.canonical(m.name, m.offset) for m in ents.mentions[bisect.bisect_left(ents.offsets, end - 400):
+                                                                         bisect.bisect_left(ents.offsets, end)]
+                 if _WAS_ASKED.match(ents.text, m.offset + len(m.name))}
+        topic = next((t for t in topics if t in talkers and t not in asked), None)  # "Mary Hill met Tom Reed"
         if topic is not None:
             found = topic
         elif not any(topics) and last in speakers and gender in ("any", ents.gender(last)) \
                 and not not_a_person(last):
             found = last
     return (clean_name(found) or found) if found else None  # "Texas Sen. Ted Cruz" -> "Ted Cruz"
+
+
+# "Trump was asked a question": the one asked answers, and "the moderator said" is someone else
+_WAS_ASKED = re.compile(r"\s+(?:was|were|is|is being|was being)\s+(?:\w+ly\s+)?(?:asked|questioned|pressed|told)\b")
 
 
 def _has_role(text: str, start: int, end: int, role: re.Pattern) -> bool:

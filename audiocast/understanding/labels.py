@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from typing import Optional
 
-from audiocast.understanding.speakers import STOP_WORDS
+from audiocast.understanding.names import not_a_person
+from audiocast.understanding.speakers import STOP_WORDS, clean_name
 
 UNATTRIBUTED = "Unattributed"  # speaker label of a quote nobody can be found for (never a word from the text)
 NARRATOR = "\x00narrator"  # internal: a first-person narrator's lines ("…," I said); shown as a name or below
@@ -78,6 +79,28 @@ def _with_article(text: str, speakers: set[str]) -> dict[str, str]:
             bare[name] += 1
             with_the[name] += bool(re.search(r"\b[Tt]he\s+$", text[max(0, m.start() - 5):m.start()]))
     return {n: "the " + n for n in names if with_the[n] >= 2 and with_the[n] >= 0.8 * bare[n]}
+
+
+# "Ohio Gov. Kasich", "New Jersey Gov. Chris Christie", "Republicans Jolly", "Besides Clinton": words before the name
+_PREFIX = re.compile(r"^(?:.*\b(?:Gov|Sen|Rep|Gen|Lt|Col|Adm|Sgt|Capt)\.\s+|(?:(?:Republicans?|Democrats?|Democratic|"
+                     r"GOP|Independent|Besides|Meanwhile|Still|Also|Then|Now|Later)\s+)+)(?=[A-Z][\w'’-]+(?:\s|$))")
+
+
+def news_names(speakers: set[str]) -> dict[str, str]:
+    """{"Ohio Gov. Kasich": "John Kasich", "Republicans Jolly": "Jolly"} for a report's speakers: the person's name
+    without the state, office or party written before it, the full name when exactly one other speaker of the
+    article has that surname, so one person is one label and one voice."""
+    out: dict[str, str] = {}
+    for sp in speakers:
+        if " of " in sp or not_a_person(sp):
+            continue  # "Illinois Board of Elections", "Republican National Committee": a body, not a person
+        bare = _PREFIX.sub("", clean_name(sp) or sp)
+        if bare == sp or not bare or not_a_person(bare):
+            continue
+        fuller = {o for o in speakers if o != sp and len(o.split()) >= 2 and o.split()[-1] == bare.split()[-1]
+                  and not _PREFIX.match(o)}
+        out[sp] = fuller.pop() if len(fuller) == 1 and len(bare.split()) == 1 else bare
+    return out
 
 
 def label(speaker: Optional[str]) -> str:

@@ -28,8 +28,9 @@ from audiocast.model import Article, Gender, Script, Segment, Speaker
 from audiocast.understanding.coref import is_story, nominal, salient
 from audiocast.understanding.dialogue import answering, fiction_tag, fitting_speaker, owned_person, role_name
 from audiocast.understanding.entities import Entities
-from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label
+from audiocast.understanding.labels import NARRATOR, UNATTRIBUTED, final_names, label, news_names
 from audiocast.understanding.names import first_name_gender
+from audiocast.understanding.organisations import organisation
 from audiocast.understanding.quotes import (DOUBLE_QUOTES, Piece, intro_attribution, is_direct, paragraph_intro, scan_pieces,
                               split_paragraphs, stage_direction)
 from audiocast.understanding.speakers import (Attribution, attribution_after, attribution_before, describe,
@@ -94,12 +95,14 @@ def _resolve(ents: Entities, att: Attribution, at: int, dialogue: Optional[tuple
              speakers: set[str], last: Optional[str] = None, opening: Optional[int] = None) -> Optional[str]:
     """A speaker name for an attribution found at offset ``at``."""
     if att.pronoun is None:
-        if att.name[0].isupper():
+        if att.name[0].isupper() and (ents.story or not re.match(r"The\s+[a-z]", att.name)):
+            # (a report's "The minority leader said:" opening a sentence is a description, not a name)
             owned = owned_person(ents, att.name, at) if ents.story else None  # "said Daisy’s mamma"
             return owned or (ents.canonical(att.name, at) if ents.is_name(att.name) else None)
         found = _described(ents, att.name, at, dialogue, speakers)
         if found is None and not ents.story:
-            found = nominal(ents, att.name, at, speakers, last, opening)
+            found = nominal(ents, att.name, at, speakers, last, opening) or \
+                organisation(ents, att.name, at if opening is None else min(at, opening))
         if found is None and ents.story:
             found = role_name(ents, att.name, at)  # "said the doctor": the one the story calls "Dr. Archie"
         return found or att.name
@@ -257,6 +260,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         seen.update(f.speaker for f in group if f.speaker)
     names = final_names(text, [(f.piece.paragraph, text[f.piece.start:f.piece.end], f.speaker, f.how)
                                for f in found])
+    if not ents.story:
+        names.update(news_names({f.speaker for f in found if f.speaker and f.speaker != NARRATOR}))
     return [QuoteSpan(f.piece.start, f.piece.end, names.get(f.speaker, f.speaker), f.piece.paragraph,
                       f.piece.open_mark, f.piece.close_mark, f.how) for f in found]
 
