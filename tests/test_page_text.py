@@ -176,3 +176,15 @@ def test_malformed_link_addresses_are_no_trouble(tmp_path):
     middle = "<p><a href='http://[bad/x'>Storm closes the bridge for a day and a night</a></p>"
     spoken = _read(tmp_path, _story(middle), head)  # urlsplit raises ValueError on both addresses
     assert spoken[0] == _STORY[0]
+
+
+def test_a_teaser_set_inside_a_link_to_another_page_is_not_read(tmp_path):
+    teaser = ("<a href='/guide/tides'><p>Spring tides are the highest of the month and come two days "
+              "after a full or a new moon, when the sun and moon pull together.</p></a>")
+    spoken = " ".join(_read(tmp_path, _story(middle=teaser)))
+    assert "Spring tides" not in spoken
+    assert _STORY[-1] in spoken
+    # a paragraph that holds a link (rather than sitting inside one) is the story's own
+    own = _story(middle="<p>The plan, <a href='/docs/plan'>published on the council's site</a>, runs to forty pages "
+                        "and lists every street that will close.</p>")
+    assert any("runs to forty pages" in p for p in _read(tmp_path, own))

@@ -25,7 +25,7 @@ from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
 from audiocast.readers.continued import continuation
 from audiocast.readers.evidence import trim_to_core
-from audiocast.readers.links import is_link_headline, linked_blocks, unwrap_posts
+from audiocast.readers.links import is_link_headline, link_teasers, linked_blocks, loose_key, unwrap_posts
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -62,7 +62,9 @@ def read_html(path: Path) -> Article:
         core_sections = _sections(strict.body)
         core = [p for _, paras in core_sections for p in paras]
         sections = trim_to_core(sections, core_sections, title)
-    sections = [(heading, [p for p in paras if not is_link_headline(p, linked)]) for heading, paras in sections]
+    teasers = link_teasers(tree, url)
+    sections = [(heading, [p for p in paras if not is_link_headline(p, linked) and loose_key(p) not in teasers])
+                for heading, paras in sections]
     sections += continuation(tree, [p for _, paras in sections for p in paras], title)
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:

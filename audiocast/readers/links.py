@@ -19,6 +19,7 @@ from audiocast.readers.cleanup import collapse
 MAX_LABEL_WORDS = 3  # "SEE MORE:", "Also on rt.com": the words a link to another story may carry besides its title
 MIN_HEADLINE_WORDS = 4  # shorter links are names in the story's own text ("Beachbody Performance Energize", "[CNET]")
 MAX_BLOCK_CHARS = 300  # a longer block is prose with links in it
+MAX_TEASER_CHARS = 600  # a block inside a link longer than this is a page laid out inside one link, not a teaser
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "a")  # "a": a link laid out as a box
 
@@ -72,6 +73,22 @@ def linked_blocks(tree: Any, url: Optional[str] = None) -> frozenset[str]:
             rest = rest.replace(link, " ", 1)
         if len(rest.split()) <= MAX_LABEL_WORDS and sum(map(len, links)) >= 0.5 * len(text):
             out.add(loose_key(text))
+    return frozenset(out)
+
+
+def link_teasers(tree: Any, url: Optional[str] = None) -> frozenset[str]:
+    """Loose keys of the prose blocks a page sets inside a link to another of its pages: a sidebar's or a rail's
+    teaser ("<a href=/guide/x><p>Night mode is an automatic setting ...</p></a>"), read as a whole other story's
+    summary.  A story's own paragraph is never one link box (it may hold links, but not sit inside one)."""
+    site = _host(url) if url else ""
+    out = set()
+    for a in tree.iter("a"):
+        if not same_site(a.get("href") or "", site):
+            continue
+        for el in a.iter("p", "div", "li"):
+            text = collapse(el.text_content())
+            if len(text.split()) >= MIN_HEADLINE_WORDS and len(text) <= MAX_TEASER_CHARS:
+                out.add(loose_key(text))
     return frozenset(out)
 
 
