@@ -188,3 +188,27 @@ def test_a_teaser_set_inside_a_link_to_another_page_is_not_read(tmp_path):
     own = _story(middle="<p>The plan, <a href='/docs/plan'>published on the council's site</a>, runs to forty pages "
                         "and lists every street that will close.</p>")
     assert any("runs to forty pages" in p for p in _read(tmp_path, own))
+
+
+def test_a_lead_set_loose_before_the_first_break_of_the_body_is_found():
+    import lxml.html
+
+    from audiocast.readers.continued import lead_before
+
+    def page(lead: str) -> object:
+        rest = " <br><br>".join(_STORY[1:])
+        return lxml.html.document_fromstring(
+            f"<html><body><h1>Harbour wall to be rebuilt</h1><div class='content'>{lead} <br><br>"
+            f"<img src='wall.jpg'><center><em>The old wall</em></center> <br>{rest}</div></body></html>")
+
+    # what the extractor gave: the headline and the body after the first break, not the lead before it
+    extracted = ["Harbour wall to be rebuilt", *_STORY[1:]]
+    lead = _STORY[0][:-1] + ", <em><a href='https://harbour.example/'>the Harbour Gazette</a></em> reported."
+    assert lead_before(page(lead), extracted, "Harbour wall to be rebuilt") == (
+        _STORY[0][:-1] + ", the Harbour Gazette reported.")
+    assert lead_before(page(_STORY[0]), [*extracted[:1], *_STORY], "Harbour wall to be rebuilt") is None  # had it
+    # a teaser cut short ("…"), a pitch, or a line about something else in that place is not the story's lead
+    for junk in ("The harbour wall will be rebuilt before winter, the council said after a long vote that…",
+                 "Harbour news from the council every morning: sign up for our free daily harbour newsletter today.",
+                 "Our weather team expects a sunny weekend across the county with light winds and no rain at all."):
+        assert lead_before(page(junk), extracted, "Harbour wall to be rebuilt") is None

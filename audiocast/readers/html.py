@@ -23,7 +23,7 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
-from audiocast.readers.continued import continuation
+from audiocast.readers.continued import continuation, lead_before
 from audiocast.readers.evidence import trim_to_core
 from audiocast.readers.links import is_link_headline, link_teasers, linked_blocks, loose_key, unwrap_posts
 
@@ -66,6 +66,9 @@ def read_html(path: Path) -> Article:
     sections = [(heading, [p for p in paras if not is_link_headline(p, linked) and loose_key(p) not in teasers])
                 for heading, paras in sections]
     sections += continuation(tree, [p for _, paras in sections for p in paras], title)
+    lead = lead_before(tree, [p for _, paras in sections for p in paras], title)
+    if lead:
+        sections[0:0] = [(None, [lead])]  # equal to the description, it is dropped as a teaser like any other lead
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
