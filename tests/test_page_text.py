@@ -212,3 +212,19 @@ def test_a_lead_set_loose_before_the_first_break_of_the_body_is_found():
                  "Harbour news from the council every morning: sign up for our free daily harbour newsletter today.",
                  "Our weather team expects a sunny weekend across the county with light winds and no rain at all."):
         assert lead_before(page(junk), extracted, "Harbour wall to be rebuilt") is None
+
+
+def test_a_hover_card_inside_a_sentence_is_not_read_but_the_name_it_hangs_on_is(tmp_path):
+    card = ("<span class='who'><a href='/people/ana-ruiz'>Ana Ruiz</a><span class='card'><img src='ruiz.jpg'>"
+            "<a href='/people/ana-ruiz'>Ana Ruiz</a><a href='/news/1'>Ferry fares to rise in the new year</a> "
+            "<a href='/news/2'>Lifeboat crew rescues two swimmers off the pier</a> "
+            "<a href='/people/ana-ruiz'>MORE</a></span></span>")
+    middle = f"<p>{card}, who chairs the harbour committee, thanked the engineers who surveyed the old wall.</p>"
+    spoken = " ".join(_read(tmp_path, _story(middle)))
+    assert "Ana Ruiz, who chairs the harbour committee, thanked the engineers" in spoken
+    for junk in ("Ferry fares", "Lifeboat crew", "MORE"):
+        assert junk not in spoken
+    # a sentence that names several linked pages keeps them: the links are its words
+    own = ("<p>The plan names <a href='/a'>the pier</a>, <a href='/b'>the old lighthouse</a> and <a href='/c'>the "
+           "fish market</a> as the places that will close first.</p>")
+    assert any("the old lighthouse and the fish market" in p for p in _read(tmp_path, _story(own)))

@@ -25,7 +25,8 @@ from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
 from audiocast.readers.continued import continuation, lead_before
 from audiocast.readers.evidence import trim_to_core
-from audiocast.readers.links import is_link_headline, link_teasers, linked_blocks, loose_key, unwrap_posts
+from audiocast.readers.links import (drop_link_cards, is_link_headline, link_teasers, linked_blocks, loose_key,
+                                     unwrap_posts)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -47,6 +48,7 @@ def read_html(path: Path) -> Article:
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
     unwrap_posts(tree)
+    drop_link_cards(tree)
     hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
     page_title = collapse(tree.findtext(".//title") or "")
     doc, strict = _extract(tree)

@@ -99,6 +99,31 @@ def is_link_headline(paragraph: str, linked: frozenset[str]) -> bool:
             and loose_key(paragraph) in linked)
 
 
+MIN_CARD_LINKS = 3  # an inline box with this many links, and little else, inside a sentence is a hover card
+MAX_CARD_OWN_SHARE = 0.2  # ... when no more than this share of its text is not link text
+
+
+def drop_link_cards(tree: Any) -> None:
+    """Remove, in place, the hover cards a page hides inside a sentence: an inline box in a paragraph that holds
+    a list of links to other stories ("Ilhan Omar<span class=card><img>Ilhan Omar Hillicon Valley: … MORE</span>
+    said"), shown on hover and never read as part of the sentence.  The sentence keeps its own words and links."""
+    for box in reversed(list(tree.iter("span"))):  # the innermost first: a card, not the name it hangs on
+        if box.getparent() is None or not any(anc.tag == "p" for anc in box.iterancestors()):
+            continue
+        links = [collapse(a.text_content()) for a in box.iter("a")]
+        text = collapse(box.text_content())
+        if len([t for t in links if t]) < MIN_CARD_LINKS or not text:
+            continue
+        own = len(text) - sum(map(len, links))
+        if own <= MAX_CARD_OWN_SHARE * len(text) and len(text) < 0.8 * len(_paragraph_text(box)):
+            box.drop_tree()  # keeps the box's tail: the rest of the sentence
+
+
+def _paragraph_text(box: Any) -> str:
+    para = next(anc for anc in box.iterancestors() if anc.tag == "p")
+    return collapse(para.text_content())
+
+
 _EMBED_BOX = re.compile(r"embed|social|tweet|twitter", re.I)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.|pic\.twitter\.com/)\S*$", re.I)
 
