@@ -228,3 +228,19 @@ def test_a_hover_card_inside_a_sentence_is_not_read_but_the_name_it_hangs_on_is(
     own = ("<p>The plan names <a href='/a'>the pier</a>, <a href='/b'>the old lighthouse</a> and <a href='/c'>the "
            "fish market</a> as the places that will close first.</p>")
     assert any("the old lighthouse and the fish market" in p for p in _read(tmp_path, _story(own)))
+
+
+def test_a_dont_miss_box_late_in_the_story_does_not_end_it_when_the_story_goes_on(tmp_path):
+    more = ["Ana Ruiz said the harbour committee would meet the engineers again in the spring to review the wall.",
+            "The council said the harbour road would reopen in December once the first stones of the wall were laid."]
+    box = ("<p><strong>DON'T MISS</strong></p><p><a href='/news/1'>Ferry fares to rise in the new year</a> "
+           "[VIDEO]</p>")
+    page = _story(middle=box, after=6).replace("</article>", "".join(f"<p>{p}</p>" for p in more) + "</article>")
+    spoken = _read(tmp_path, page)
+    assert spoken[-2:] == tuple(more)
+    assert not any("DON'T MISS" in p or "Ferry fares" in p for p in spoken)
+    # a box of other stories after the story's end still ends it
+    others = ["Two swimmers were rescued off the pier by the lifeboat crew on Sunday evening after a long search.",
+              "The county fair opens on Saturday with a record number of stalls, the organisers said this week."]
+    page = _story(middle="<p>DON'T MISS</p>" + "".join(f"<p>{p}</p>" for p in others), after=6)
+    assert not any("swimmers" in p or "county fair" in p for p in _read(tmp_path, page))

@@ -24,7 +24,7 @@ from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
 from audiocast.readers.continued import continuation, lead_before
-from audiocast.readers.evidence import trim_to_core
+from audiocast.readers.evidence import trim_to_core, unmark_boxes
 from audiocast.readers.links import (drop_link_cards, is_link_headline, link_teasers, linked_blocks, loose_key,
                                      unwrap_posts)
 
@@ -68,6 +68,7 @@ def read_html(path: Path) -> Article:
     sections = [(heading, [p for p in paras if not is_link_headline(p, linked) and loose_key(p) not in teasers])
                 for heading, paras in sections]
     sections += continuation(tree, [p for _, paras in sections for p in paras], title)
+    sections = unmark_boxes(sections, title)
     lead = lead_before(tree, [p for _, paras in sections for p in paras], title)
     if lead:
         sections[0:0] = [(None, [lead])]  # equal to the description, it is dropped as a teaser like any other lead
