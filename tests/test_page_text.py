@@ -244,3 +244,15 @@ def test_a_dont_miss_box_late_in_the_story_does_not_end_it_when_the_story_goes_o
               "The county fair opens on Saturday with a record number of stalls, the organisers said this week."]
     page = _story(middle="<p>DON'T MISS</p>" + "".join(f"<p>{p}</p>" for p in others), after=6)
     assert not any("swimmers" in p or "county fair" in p for p in _read(tmp_path, page))
+
+
+def test_a_subscription_offer_and_an_unrendered_shortcode_are_not_read(tmp_path):
+    offer = ("<p>Get access to the county's fastest growing news service Harbour Pro for as little as 5 pounds for "
+             "the first year. Use the code \"HARBOUR\". Harbour Pro gives you every council vote as it happens.</p>")
+    shortcode = "<p>[button link=”/submit-story/” type=”big”] Send us YOUR harbour story[/button]</p>"
+    spoken = " ".join(_read(tmp_path, _story(middle=shortcode + offer, after=6)))
+    assert "Harbour Pro" not in spoken and "[button" not in spoken and "Send us" not in spoken
+    assert _STORY[-1] in spoken
+    # a bracketed aside of the story's own is not a shortcode
+    own = "<p>[The council has since confirmed the date of the vote.]</p>"
+    assert "[The council has since confirmed the date of the vote.]" in _read(tmp_path, _story(middle=own))

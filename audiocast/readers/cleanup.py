@@ -121,6 +121,8 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen|learn more)\s*:.*$",
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
+    # a CMS shortcode the page never rendered: "[button link=”…”] Send us your review[/button]"
+    r"^\[(\w+)\s+\w+\s*=[^\]]*\].{0,120}\[/\1\]$",
     # an agency's credits line: "Reporting by A; additional reporting by B; Editing by C" ("X contributed to this
     # report" stays: Readability's gold for the shared pages keeps it)
     r"^\(?(?:additional |further )?(?:reporting|writing|editing|research|compiled|produced)(?: and \w+)? by\b.*$",
@@ -192,6 +194,8 @@ _CALL_TO_ACTION = re.compile(
     r"|\b(?:click(?:ing)? (?:here|below|the link)|tap here)\b|\bshare (?:it|this(?: story| article| post)?) with\b"
     r"|\blike this (?:story|article|post)\?|^have a (?:news )?tip\?|\b(?:may|can) be reached at\b"
     r"|\bdelivered (?:to|through|straight to) your (?:inbox|letterbox|door)\b|^(?:download|get) (?:the|our) (?:free )?app\b"
+    r"|^(?:get|unlock) (?:full |unlimited )?access to\b.{0,100}\b(?:for (?:as little as|just|only)|subscri|membership)"
+    r"|^use (?:the )?(?:promo |coupon |discount )?code\b"
     r"|^follow (?:us|me|him|her|them|[\w.'’ ]{1,50}?) on (?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
     r"|bluesky|mastodon|youtube)\b",
     re.I,
