@@ -256,3 +256,14 @@ def test_a_subscription_offer_and_an_unrendered_shortcode_are_not_read(tmp_path)
     # a bracketed aside of the story's own is not a shortcode
     own = "<p>[The council has since confirmed the date of the vote.]</p>"
     assert "[The council has since confirmed the date of the vote.]" in _read(tmp_path, _story(middle=own))
+
+
+def test_a_subhead_that_is_the_page_description_is_not_read_but_a_real_subhead_is(tmp_path):
+    dek = "The wall has flooded twice in ten years. Now the council says it will pay for a new one."
+    head = f"<meta name='description' content='{dek}'>"
+    body = (f"<article><header><h1>Harbour wall to be rebuilt</h1><h2 class='sub-head'>{dek}</h2></header>"
+            + "".join(f"<p>{p}</p>" for p in _STORY[:3]) + "<h2>What happens next</h2>"
+            + "".join(f"<p>{p}</p>" for p in _STORY[3:]) + "</article>")
+    spoken = _read(tmp_path, body, head)
+    assert not any("flooded twice" in p for p in spoken)
+    assert "What happens next" in spoken

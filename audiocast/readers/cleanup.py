@@ -232,8 +232,12 @@ def clean_sections(
     title: str,
     author: Optional[str],
     description: Optional[str] = None,
+    dek: Optional[str] = None,
 ) -> tuple[tuple[Section, ...], Optional[str]]:
     """Drop boilerplate, bylines, repeated titles and trailing link lists.
+
+    ``description``: a leading paragraph equal to it is a teaser; ``dek``: a subhead equal to it is the page's
+    summary set under the headline (``<h2 class="sub-head">``), not the title of a part.
 
     Returns the clean sections (empty ones removed) and the author, which a byline
     found among the first paragraphs may supply.
@@ -290,7 +294,7 @@ def clean_sections(
     out = []
     for i, (heading, _) in enumerate(sections):
         heading = collapse(heading) if heading else None
-        if heading and (is_boilerplate(heading) or is_cut_marker(heading)):
+        if heading and (is_boilerplate(heading) or is_cut_marker(heading) or _key(heading) == _key(dek or "")):
             heading = None
         if kept[i]:
             # a subhead is read where a reader sees it, at the start of its part (it also titles the chapter)
@@ -362,7 +366,7 @@ def make_article(
         if too_long:
             raise ReadError(too_long, path)
     clean, author = clean_sections(sections, title=title, author=author,
-                                   description=description if drop_standfirst else None)
+                                   description=description if drop_standfirst else None, dek=description)
     if not clean:
         raise ReadError(empty_message, path)
     hints = tuple(dict.fromkeys(h for h in (collapse(q) for q in quote_hints) if h))
