@@ -176,3 +176,94 @@ def test_malformed_link_addresses_are_no_trouble(tmp_path):
     middle = "<p><a href='http://[bad/x'>Storm closes the bridge for a day and a night</a></p>"
     spoken = _read(tmp_path, _story(middle), head)  # urlsplit raises ValueError on both addresses
     assert spoken[0] == _STORY[0]
+
+
+def test_a_teaser_set_inside_a_link_to_another_page_is_not_read(tmp_path):
+    teaser = ("<a href='/guide/tides'><p>Spring tides are the highest of the month and come two days "
+              "after a full or a new moon, when the sun and moon pull together.</p></a>")
+    spoken = " ".join(_read(tmp_path, _story(middle=teaser)))
+    assert "Spring tides" not in spoken
+    assert _STORY[-1] in spoken
+    # a paragraph that holds a link (rather than sitting inside one) is the story's own
+    own = _story(middle="<p>The plan, <a href='/docs/plan'>published on the council's site</a>, runs to forty pages "
+                        "and lists every street that will close.</p>")
+    assert any("runs to forty pages" in p for p in _read(tmp_path, own))
+
+
+def test_a_lead_set_loose_before_the_first_break_of_the_body_is_found():
+    import lxml.html
+
+    from audiocast.readers.continued import lead_before
+
+    def page(lead: str) -> object:
+        rest = " <br><br>".join(_STORY[1:])
+        return lxml.html.document_fromstring(
+            f"<html><body><h1>Harbour wall to be rebuilt</h1><div class='content'>{lead} <br><br>"
+            f"<img src='wall.jpg'><center><em>The old wall</em></center> <br>{rest}</div></body></html>")
+
+    # what the extractor gave: the headline and the body after the first break, not the lead before it
+    extracted = ["Harbour wall to be rebuilt", *_STORY[1:]]
+    lead = _STORY[0][:-1] + ", <em><a href='https://harbour.example/'>the Harbour Gazette</a></em> reported."
+    assert lead_before(page(lead), extracted, "Harbour wall to be rebuilt") == (
+        _STORY[0][:-1] + ", the Harbour Gazette reported.")
+    assert lead_before(page(_STORY[0]), [*extracted[:1], *_STORY], "Harbour wall to be rebuilt") is None  # had it
+    # a teaser cut short ("…"), a pitch, or a line about something else in that place is not the story's lead
+    for junk in ("The harbour wall will be rebuilt before winter, the council said after a long vote that…",
+                 "Harbour news from the council every morning: sign up for our free daily harbour newsletter today.",
+                 "Our weather team expects a sunny weekend across the county with light winds and no rain at all."):
+        assert lead_before(page(junk), extracted, "Harbour wall to be rebuilt") is None
+
+
+def test_a_hover_card_inside_a_sentence_is_not_read_but_the_name_it_hangs_on_is(tmp_path):
+    card = ("<span class='who'><a href='/people/ana-ruiz'>Ana Ruiz</a><span class='card'><img src='ruiz.jpg'>"
+            "<a href='/people/ana-ruiz'>Ana Ruiz</a><a href='/news/1'>Ferry fares to rise in the new year</a> "
+            "<a href='/news/2'>Lifeboat crew rescues two swimmers off the pier</a> "
+            "<a href='/people/ana-ruiz'>MORE</a></span></span>")
+    middle = f"<p>{card}, who chairs the harbour committee, thanked the engineers who surveyed the old wall.</p>"
+    spoken = " ".join(_read(tmp_path, _story(middle)))
+    assert "Ana Ruiz, who chairs the harbour committee, thanked the engineers" in spoken
+    for junk in ("Ferry fares", "Lifeboat crew", "MORE"):
+        assert junk not in spoken
+    # a sentence that names several linked pages keeps them: the links are its words
+    own = ("<p>The plan names <a href='/a'>the pier</a>, <a href='/b'>the old lighthouse</a> and <a href='/c'>the "
+           "fish market</a> as the places that will close first.</p>")
+    assert any("the old lighthouse and the fish market" in p for p in _read(tmp_path, _story(own)))
+
+
+def test_a_dont_miss_box_late_in_the_story_does_not_end_it_when_the_story_goes_on(tmp_path):
+    more = ["Ana Ruiz said the harbour committee would meet the engineers again in the spring to review the wall.",
+            "The council said the harbour road would reopen in December once the first stones of the wall were laid."]
+    box = ("<p><strong>DON'T MISS</strong></p><p><a href='/news/1'>Ferry fares to rise in the new year</a> "
+           "[VIDEO]</p>")
+    page = _story(middle=box, after=6).replace("</article>", "".join(f"<p>{p}</p>" for p in more) + "</article>")
+    spoken = _read(tmp_path, page)
+    assert spoken[-2:] == tuple(more)
+    assert not any("DON'T MISS" in p or "Ferry fares" in p for p in spoken)
+    # a box of other stories after the story's end still ends it
+    others = ["Two swimmers were rescued off the pier by the lifeboat crew on Sunday evening after a long search.",
+              "The county fair opens on Saturday with a record number of stalls, the organisers said this week."]
+    page = _story(middle="<p>DON'T MISS</p>" + "".join(f"<p>{p}</p>" for p in others), after=6)
+    assert not any("swimmers" in p or "county fair" in p for p in _read(tmp_path, page))
+
+
+def test_a_subscription_offer_and_an_unrendered_shortcode_are_not_read(tmp_path):
+    offer = ("<p>Get access to the county's fastest growing news service Harbour Pro for as little as 5 pounds for "
+             "the first year. Use the code \"HARBOUR\". Harbour Pro gives you every council vote as it happens.</p>")
+    shortcode = "<p>[button link=”/submit-story/” type=”big”] Send us YOUR harbour story[/button]</p>"
+    spoken = " ".join(_read(tmp_path, _story(middle=shortcode + offer, after=6)))
+    assert "Harbour Pro" not in spoken and "[button" not in spoken and "Send us" not in spoken
+    assert _STORY[-1] in spoken
+    # a bracketed aside of the story's own is not a shortcode
+    own = "<p>[The council has since confirmed the date of the vote.]</p>"
+    assert "[The council has since confirmed the date of the vote.]" in _read(tmp_path, _story(middle=own))
+
+
+def test_a_subhead_that_is_the_page_description_is_not_read_but_a_real_subhead_is(tmp_path):
+    dek = "The wall has flooded twice in ten years. Now the council says it will pay for a new one."
+    head = f"<meta name='description' content='{dek}'>"
+    body = (f"<article><header><h1>Harbour wall to be rebuilt</h1><h2 class='sub-head'>{dek}</h2></header>"
+            + "".join(f"<p>{p}</p>" for p in _STORY[:3]) + "<h2>What happens next</h2>"
+            + "".join(f"<p>{p}</p>" for p in _STORY[3:]) + "</article>")
+    spoken = _read(tmp_path, body, head)
+    assert not any("flooded twice" in p for p in spoken)
+    assert "What happens next" in spoken

@@ -121,6 +121,8 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:related|see also|more|read more|also read|read also|recommended|watch|listen|learn more)\s*:.*$",
     r"^(?:tags?|topics?|filed under|categories|category)\s*:.*$",
     r"^loading(?: comments)?\W*$",
+    # a CMS shortcode the page never rendered: "[button link=”…”] Send us your review[/button]"
+    r"^\[(\w+)\s+\w+\s*=[^\]]*\].{0,120}\[/\1\]$",
     # an agency's credits line: "Reporting by A; additional reporting by B; Editing by C" ("X contributed to this
     # report" stays: Readability's gold for the shared pages keeps it)
     r"^\(?(?:additional |further )?(?:reporting|writing|editing|research|compiled|produced)(?: and \w+)? by\b.*$",
@@ -192,6 +194,8 @@ _CALL_TO_ACTION = re.compile(
     r"|\b(?:click(?:ing)? (?:here|below|the link)|tap here)\b|\bshare (?:it|this(?: story| article| post)?) with\b"
     r"|\blike this (?:story|article|post)\?|^have a (?:news )?tip\?|\b(?:may|can) be reached at\b"
     r"|\bdelivered (?:to|through|straight to) your (?:inbox|letterbox|door)\b|^(?:download|get) (?:the|our) (?:free )?app\b"
+    r"|^(?:get|unlock) (?:full |unlimited )?access to\b.{0,100}\b(?:for (?:as little as|just|only)|subscri|membership)"
+    r"|^use (?:the )?(?:promo |coupon |discount )?code\b"
     r"|^follow (?:us|me|him|her|them|[\w.'’ ]{1,50}?) on (?:twitter|x|facebook|instagram|tiktok|linkedin|threads"
     r"|bluesky|mastodon|youtube)\b",
     re.I,
@@ -228,8 +232,12 @@ def clean_sections(
     title: str,
     author: Optional[str],
     description: Optional[str] = None,
+    dek: Optional[str] = None,
 ) -> tuple[tuple[Section, ...], Optional[str]]:
     """Drop boilerplate, bylines, repeated titles and trailing link lists.
+
+    ``description``: a leading paragraph equal to it is a teaser; ``dek``: a subhead equal to it is the page's
+    summary set under the headline (``<h2 class="sub-head">``), not the title of a part.
 
     Returns the clean sections (empty ones removed) and the author, which a byline
     found among the first paragraphs may supply.
@@ -286,7 +294,7 @@ def clean_sections(
     out = []
     for i, (heading, _) in enumerate(sections):
         heading = collapse(heading) if heading else None
-        if heading and (is_boilerplate(heading) or is_cut_marker(heading)):
+        if heading and (is_boilerplate(heading) or is_cut_marker(heading) or _key(heading) == _key(dek or "")):
             heading = None
         if kept[i]:
             # a subhead is read where a reader sees it, at the start of its part (it also titles the chapter)
@@ -358,7 +366,7 @@ def make_article(
         if too_long:
             raise ReadError(too_long, path)
     clean, author = clean_sections(sections, title=title, author=author,
-                                   description=description if drop_standfirst else None)
+                                   description=description if drop_standfirst else None, dek=description)
     if not clean:
         raise ReadError(empty_message, path)
     hints = tuple(dict.fromkeys(h for h in (collapse(q) for q in quote_hints) if h))

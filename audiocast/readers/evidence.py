@@ -227,3 +227,38 @@ def trim_to_core(sections: Sections, core: Sections, title: str = "") -> Section
             out.append((sections[i][0], [], i))
         out[-1][1].append(p)
     return [(h, ps) for h, ps, _ in out]
+
+
+MIN_RELATED_AFTER = 2  # related prose paragraphs after a "Don't miss" box that show the story goes on
+MAX_BOX_LINE_CHARS = 120  # a longer line after such a heading is prose, not one of the box's links
+
+
+def unmark_boxes(sections: Sections, title: str = "") -> Sections:
+    """Take out a "Don't miss"/"Related" box that sits inside the story: its heading and the link lines after it.
+
+    Such a heading near the end of a page usually starts the list of other stories, and the clean-up ends the
+    article there.  When the story's own prose goes on after the box (two or more paragraphs about what came
+    before it, outnumbering other stories), the heading is a box in the middle and the article does not end.
+    """
+    flat = [(i, p) for i, (_, paras) in enumerate(sections) for p in paras]
+    texts = [p for _, p in flat]
+    drop: set[int] = set()
+    for k, text in enumerate(texts):
+        if not is_cut_marker(text) or k == 0:
+            continue
+        keys, stop = core_keywords(texts[:k], title)
+        kinds = [kind(p, keys, stop) for p in texts[k + 1:]]
+        if kinds.count(RELATED) < MIN_RELATED_AFTER or kinds.count(OTHER) > kinds.count(RELATED):
+            continue
+        drop.add(k)
+        for j in range(k + 1, len(texts)):  # the box's links and labels: short lines that are not sentences
+            if len(texts[j]) >= MAX_BOX_LINE_CHARS or _PROSE_END.search(texts[j]):
+                break
+            drop.add(j)
+    if not drop:
+        return sections
+    out: Sections = [(heading, []) for heading, _ in sections]
+    for k, (i, p) in enumerate(flat):
+        if k not in drop:
+            out[i][1].append(p)
+    return [(h, ps) for h, ps in out if ps or h]

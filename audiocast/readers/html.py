@@ -23,9 +23,10 @@ from audiocast.model import Article
 from audiocast.readers import register
 from audiocast.readers.cleanup import as_sentence, collapse, make_article, parse_date
 from audiocast.readers.decoding import decode, declared_html_charset, read_bytes
-from audiocast.readers.continued import continuation
-from audiocast.readers.evidence import trim_to_core
-from audiocast.readers.links import is_link_headline, linked_blocks, unwrap_posts
+from audiocast.readers.continued import continuation, lead_before
+from audiocast.readers.evidence import trim_to_core, unmark_boxes
+from audiocast.readers.links import (drop_link_cards, is_link_headline, link_teasers, linked_blocks, loose_key,
+                                     unwrap_posts)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LONG_HEADING = 120  # a "heading" longer than this is a paragraph set in large type
@@ -47,6 +48,7 @@ def read_html(path: Path) -> Article:
     etree.strip_tags(tree, etree.Comment)
     ld = _json_ld_article(tree)
     unwrap_posts(tree)
+    drop_link_cards(tree)
     hints = [_text(el) for el in tree.xpath("//blockquote | //q")]
     page_title = collapse(tree.findtext(".//title") or "")
     doc, strict = _extract(tree)
@@ -62,8 +64,14 @@ def read_html(path: Path) -> Article:
         core_sections = _sections(strict.body)
         core = [p for _, paras in core_sections for p in paras]
         sections = trim_to_core(sections, core_sections, title)
-    sections = [(heading, [p for p in paras if not is_link_headline(p, linked)]) for heading, paras in sections]
+    teasers = link_teasers(tree, url)
+    sections = [(heading, [p for p in paras if not is_link_headline(p, linked) and loose_key(p) not in teasers])
+                for heading, paras in sections]
     sections += continuation(tree, [p for _, paras in sections for p in paras], title)
+    sections = unmark_boxes(sections, title)
+    lead = lead_before(tree, [p for _, paras in sections for p in paras], title)
+    if lead:
+        sections[0:0] = [(None, [lead])]  # equal to the description, it is dropped as a teaser like any other lead
     words = sum(len(p.split()) for _, paras in sections for p in paras)
     if words < MIN_ARTICLE_WORDS:
         # what is left of a page with no article is menu links ("Home"), not something to read aloud
