@@ -194,11 +194,31 @@ def test_unreachable_scheduler_is_one_line(tmp_path, fake_voices):
     assert not list((tmp_path / "out").glob("*.mp3"))
 
 
-def test_progress_on_a_terminal_is_one_live_line_then_the_summary(tmp_path, fake_voices):
+def test_progress_redraws_clip_counts_at_most_every_interval_but_always_a_new_state(monkeypatch):
+    from audiocast import progress
+    from audiocast.progress import Display
+
+    monkeypatch.setattr(progress, "REDRAW_S", 3600)  # one interval outlasts the test: no clip count is drawn
+    stream = io.StringIO()
+    display = Display(stream, tty=True)
+    display("reading a.txt")
+    display.render_event("a.txt", "synthesising")
+    for done in range(1, 6):
+        display.render_event("a.txt", "clips", done, 5)
+    display.render_event("a.txt", "encoding")
+    shown = stream.getvalue().split("\r\x1b[K")
+    assert "[0/1 built] a.txt: synthesising" in shown and "[0/1 built] a.txt: encoding" in shown
+    assert not any("clips" in s for s in shown)
+
+
+def test_progress_on_a_terminal_is_one_live_line_then_the_summary(tmp_path, fake_voices, monkeypatch):
+    from audiocast import progress
     from audiocast.config import load_config
     from audiocast.pipeline import BuildOptions, build
     from audiocast.progress import Display
 
+    # every state is drawn: under load a worker's clip events reach us in one burst, inside one redraw interval
+    monkeypatch.setattr(progress, "REDRAW_S", 0)
     stream = io.StringIO()
     display = Display(stream, tty=True)
     report = build([SEEDS], tmp_path / "out", load_config(None),
